@@ -1,0 +1,111 @@
+"""Compose the stages: load → models → theme → html → render → pdf, for one publication and variant."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Problem
+from .html import build_html
+from .models import Publication
+from .paths import CONTENT, FONTS, LAYOUTS, OUT
+from .pdf import PageRoles, postprocess, write_atomic
+from .render import Renderer, WeasyWarnings
+from .theme import Theme, load_theme
+from .validate import load_publication
+
+VARIANTS = ("print", "screen")
+
+
+@dataclass
+class BuildResult:
+    """What one build produced, for the summary and the manifest."""
+
+    publication: str
+    variant: str
+    path: Path
+    pages: int
+    bytes: int
+    seconds: float
+    blanks_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def publication_names(content: Path = CONTENT) -> list[str]:
+    return sorted(p.name for p in content.iterdir() if (p / "publication.yaml").is_file())
+
+
+def output_path(out: Path, name: str, variant: str) -> Path:
+    return out / name / f"{name}-{variant}.pdf"
+
+
+class Builder:
+    """Builds publications; keeps the renderer (fonts, stylesheets, images) warm between builds."""
+
+    def __init__(self, content: Path = CONTENT, out: Path = OUT, theme_override: str | None = None,
+                 strict: bool = False) -> None:
+        self.content = content
+        self.out = out
+        self.theme_override = theme_override
+        self.strict = strict
+        self.renderer = Renderer(roots=(FONTS, LAYOUTS))
+
+    def load(self, name: str) -> tuple[Publication, Theme, list[Problem]]:
+        root = self.content / name
+        if not (root / "publication.yaml").is_file():
+            raise ContentError([Problem(root, 0, f"no publication '{name}': expected {root}/publication.yaml "
+                                                 f"(known: {', '.join(publication_names(self.content))})")])
+        publication, problems = load_publication(root)
+        theme = load_theme(self.theme_override or publication.meta.theme)
+        return publication, theme, problems.warnings
+
+    def build(self, name: str, variant: str) -> BuildResult:
+        started = time.perf_counter()
+        publication, theme, warnings = self.load(name)
+        html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication))
+        html = html_doc.html
+        captured = WeasyWarnings()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(captured)
+        try:
+            document = self.renderer.document(html, publication.root, theme, variant)
+            pdf = self.renderer.write_pdf(document, variant, identifier=_identifier(name, variant, html))
+        finally:
+            logger.removeHandler(captured)
+        roles = PageRoles(len(document.pages), _has_layout(publication, "cover", 0),
+                          _has_layout(publication, "back-cover", -1))
+        pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"))
+        check_headings(html_doc.headings, document)
+        path = output_path(self.out, name, variant)
+        write_atomic(path, pdf)
+        all_warnings = [str(w) for w in warnings] + [f"weasyprint: {m}" for m in captured.messages]
+        return BuildResult(name, variant, path, len(document.pages) + blanks, len(pdf),
+                           time.perf_counter() - started, blanks, all_warnings)
+
+    def _overrides(self, publication: Publication) -> list[Path]:
+        if publication.meta.layouts:
+            return [publication.root / publication.meta.layouts]
+        return []
+
+
+def _has_layout(publication: Publication, layout: str, index: int) -> bool:
+    return bool(publication.parts) and publication.parts[index].meta.layout == layout
+
+
+def _identifier(name: str, variant: str, html: str) -> bytes:
+    """A stable PDF identifier: the same input gives the same file, byte for byte."""
+    return hashlib.sha256(f"{name}\0{variant}\0{html}".encode()).hexdigest()[:32].encode()
+
+
+def check_headings(headings: dict[str, str], document: Any) -> None:
+    """WeasyPrint has dropped pages upstream: every heading must be on a page, or the build fails loudly."""
+    placed: set[str] = set()
+    for page in document.pages:
+        placed.update(page.anchors)
+    missing = [title for anchor, title in headings.items() if anchor not in placed]
+    if missing:
+        raise RuntimeError(f"{len(missing)} headings are missing from the rendered pages "
+                           f"(WeasyPrint dropped content?): {missing[:5]}")

@@ -1,0 +1,95 @@
+"""Command line: `toolkit build`, `list`, `schema`. Imports of heavy libraries stay inside commands."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ContentError
+from .paths import CONTENT, OUT
+
+VARIANT_CHOICES = click.Choice(["print", "screen", "all"])
+
+
+def _variants(choice: str) -> list[str]:
+    return ["print", "screen"] if choice == "all" else [choice]
+
+
+def _report_problems(error: ContentError) -> None:
+    for problem in error.problems:
+        click.secho(str(problem), fg="red", err=True)
+    click.secho(f"{len(error.problems)} problem(s): nothing was written for this publication.", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Build print-ready and screen PDFs from YAML + Markdown publications."""
+
+
+@main.command("list")
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+              show_default=True, help="Folder holding the publications.")
+def list_command(content: Path) -> None:
+    """List the publications found in the content folder."""
+    from .build import publication_names
+
+    for name in publication_names(content):
+        click.echo(name)
+
+
+@main.command()
+@click.argument("publications", nargs=-1)
+@click.option("--variant", type=VARIANT_CHOICES, default="all", show_default=True,
+              help="print: PDF/X-4 for the printer; screen: tagged PDF/UA-1 for the web.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True,
+              help="Output folder; files go to OUT/<publication>/<publication>-<variant>.pdf.")
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+              show_default=True, help="Folder holding the publications.")
+@click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(publications: tuple[str, ...], variant: str, out: Path, content: Path, theme: str | None,
+          strict: bool) -> None:
+    """Build PUBLICATIONS (default: all of them)."""
+    from .build import Builder, publication_names
+
+    names = list(publications) or publication_names(content)
+    builder = Builder(content=content, out=out, theme_override=theme, strict=strict)
+    failed = 0
+    jobs = [(name, v) for name in names for v in _variants(variant)]
+    for index, (name, v) in enumerate(jobs, 1):
+        click.echo(f"[{index}/{len(jobs)}] {name} ({v}) ...", nl=False)
+        try:
+            result = builder.build(name, v)
+        except ContentError as error:
+            click.echo(" failed")
+            _report_problems(error)
+            failed += 1
+            continue
+        padding = f", {result.blanks_added} blank page(s) added for the binding" if result.blanks_added else ""
+        click.echo(f" {result.pages} pages, {result.bytes / 1024:.0f} KB, {result.seconds:.1f} s{padding}"
+                   f" → {result.path}")
+        for warning in result.warnings:
+            click.secho(f"  {warning}", fg="yellow", err=True)
+        if strict and result.warnings:
+            failed += 1
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the schema to this file instead of the terminal.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of publication.yaml, front matter and blocks (for editors)."""
+    from .models import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Problems in content, themes or files, reported as `path:line: level: message`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a source file; `line` is 1-based, 0 when unknown."""
+
+    path: Path | str
+    line: int
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.level}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found, so the user fixes them all in one round."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Problems:
+    """Collects problems while a stage goes on; `raise_if_any` stops at the end of the stage."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(Problem(path, line, message, "error"))
+
+    def warning(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(Problem(path, line, message, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level == "warning"]
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentError(self.errors)

@@ -1,0 +1,159 @@
+"""HTML stage: Jinja templates (overrides → theme → parents → base), one template per block."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    TemplateNotFound, pass_context)
+from markupsafe import Markup
+
+from . import markdown
+from .errors import ContentError, Problem
+from .models import Article, CaseStudy, Part, Publication
+from .theme import Theme
+from .typography import french_html
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+@dataclass
+class ContentsEntry:
+    """One line of the generated contents: a part or an article, and the anchor it points to."""
+
+    title: str
+    anchor: str
+    level: int
+    accent: str | None = None
+
+
+@dataclass
+class Anchors:
+    """Unique ids for headings, stable across builds of the same content."""
+
+    used: set[str] = field(default_factory=set)
+
+    def make(self, *words: str) -> str:
+        base = "-".join(slugify(word) for word in words if word)
+        anchor, n = base, 2
+        while anchor in self.used:
+            anchor, n = f"{base}-{n}", n + 1
+        self.used.add(anchor)
+        return anchor
+
+
+def search_path(theme: Theme, overrides: list[Path]) -> list[Path]:
+    """Template folders in lookup order: overrides first, then the theme, its parents, base last."""
+    return [*overrides, *theme.template_folders]
+
+
+def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
+    """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it."""
+    by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in theme.template_folders}
+    loader = ChoiceLoader([FileSystemLoader([str(p) for p in search_path(theme, overrides)]),
+                           PrefixLoader(by_name, delimiter="/")])
+    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = lambda text: Markup(markdown.to_html(text)) if text else ""
+    env.filters["mdi"] = lambda text: Markup(markdown.to_html(text, inline=True)) if text else ""
+    env.filters["french_date"] = french_date
+    env.globals["render"] = _render_block
+    return env
+
+
+def french_date(value: Any) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, format="d MMMM y", locale="fr_FR")
+
+
+def image_finder(publication: Publication) -> Callable[[str], str | None]:
+    """Relative URL of an image in the publication's images/ folder, or None to draw the frame."""
+    images = publication.root / "images"
+
+    def find(src: str) -> str | None:
+        return f"images/{src}" if (images / src).is_file() else None
+    return find
+
+
+@pass_context
+def _render_block(context: Any, block: Any, **extra: Any) -> Markup:
+    """Render one block with its own template `blocks/<kind>.html` (the designer's override point)."""
+    env: Environment = context.environment
+    template = env.get_template(f"blocks/{block.kind}.html")
+    return Markup(template.render({**context.get_all(), "block": block, **extra}))
+
+
+def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[ContentsEntry]:
+    """Parts listed in the contents, each followed by its level-2 articles."""
+    entries: list[ContentsEntry] = []
+    for part in publication.parts:
+        if not part.in_contents or not part.meta.title:
+            continue
+        entries.append(ContentsEntry(part.meta.title, anchors[id(part)], 1, part.meta.accent))
+        for block in walk_blocks(part.body):
+            if isinstance(block, Article) and block.level == 2:
+                entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent))
+    return entries
+
+
+def walk_blocks(blocks: list[Any]) -> Any:
+    """Every block of a body, depth first, in reading order."""
+    for block in blocks:
+        yield block
+        yield from walk_blocks(getattr(block, "body", []) or [])
+
+
+def assign_anchors(publication: Publication) -> tuple[dict[int, str], dict[str, str]]:
+    """An id for every part and article (keyed by object identity), and each id's heading text."""
+    anchors = Anchors()
+    found: dict[int, str] = {}
+    headings: dict[str, str] = {}
+    for part in publication.parts:
+        found[id(part)] = anchors.make("part", part.meta.title or part.id)
+        headings[found[id(part)]] = part.meta.title or part.id
+        for block in walk_blocks(part.body):
+            if isinstance(block, (Article, CaseStudy)):
+                found[id(block)] = anchors.make(block.title)
+                headings[found[id(block)]] = block.title
+    return found, headings
+
+
+@dataclass
+class HtmlDocument:
+    """The HTML of a publication and the anchor of every heading, to check the PDF against."""
+
+    html: str
+    headings: dict[str, str]  # anchor → heading text
+
+
+def build_html(publication: Publication, theme: Theme, variant: str,
+               overrides: list[Path] | None = None, chart_svg: Callable[[Any], str] | None = None,
+               extra_context: dict[str, Any] | None = None) -> HtmlDocument:
+    """The whole publication as one HTML document, French typography applied to its text."""
+    env = make_environment(theme, overrides or [])
+    anchors, headings = assign_anchors(publication)
+    context = {
+        "publication": publication, "meta": publication.meta, "parts": publication.parts,
+        "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
+        "contents": contents_entries(publication, anchors),
+        "chart_svg": chart_svg or (lambda block: ""),
+        "image_url": image_finder(publication),
+        **(extra_context or {}),
+    }
+    try:
+        html = env.get_template("document.html").render(context)
+    except TemplateNotFound as error:
+        raise ContentError([Problem(theme.folders[0], 0, f"template '{error.name}' not found in "
+                                    f"{', '.join(str(p) for p in search_path(theme, overrides or []))}")])
+    return HtmlDocument(french_html(html), headings)
+
+
+def part_classes(part: Part) -> str:
+    return f"part part-{part.meta.layout} part-{slugify(part.id)}"

@@ -1,0 +1,226 @@
+"""Load stage: read a publication folder into plain data that remembers each value's file and line."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import Problems
+
+BLOCK_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<name>[A-Za-z][\w-]*)\s*$")
+BLOCK_CLOSE = re.compile(r"^(?P<colons>:{3,})\s*$")
+FRONT_MATTER = "---"
+
+
+@dataclass
+class Located:
+    """A YAML value with the file and the line its mapping starts on (1-based)."""
+
+    value: Any
+    path: Path
+    line: int
+
+    def line_of(self, loc: tuple[Any, ...]) -> int:
+        """The line of the value at `loc` (a pydantic error location) inside this YAML value."""
+        return self.line + yaml_line_offset(self.value, loc)
+
+
+@dataclass
+class RawProse:
+    """A run of Markdown text between blocks."""
+
+    text: str
+    path: Path
+    line: int
+
+
+@dataclass
+class RawBlock:
+    """A `:::` block: its name, YAML fields and the parsed Markdown body after `---`."""
+
+    name: str
+    fields: Located
+    body: list[RawProse | RawBlock]
+    path: Path
+    line: int
+    has_body: bool = False
+
+
+@dataclass
+class RawPart:
+    """One Markdown file of a publication: front matter and body."""
+
+    path: Path
+    front: Located
+    body: list[RawProse | RawBlock]
+
+
+@dataclass
+class RawPublication:
+    """Everything read from a publication folder, not yet validated."""
+
+    root: Path
+    meta: Located
+    parts: list[RawPart] = field(default_factory=list)
+
+
+def yaml_line_offset(node: Any, loc: tuple[Any, ...]) -> int:
+    """Lines between the start of `node` and the deepest key of `loc` that exists in it (0-based)."""
+    best = 0
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            best = node.lc.key(key)[0]
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            best = node.lc.item(key)[0]
+            node = node[key]
+        else:
+            break
+    return best
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Located:
+    """Parse YAML text that starts at `first_line` of `path`; syntax errors become problems."""
+    try:
+        value = _yaml().load(text) if text.strip() else CommentedMap()
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.error(path, line, f"invalid YAML: {error.problem or error}")
+        value = CommentedMap()
+    except Exception as error:  # ruamel raises several unmarked types (duplicate keys, ...)
+        problems.error(path, first_line, f"invalid YAML: {error}")
+        value = CommentedMap()
+    # Node positions are relative to the text; `first_line` anchors them in the file.
+    return Located(value, path, first_line)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read a UTF-8 file, reporting a missing file or bad encoding instead of raising."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.error(path, 0, "file not found")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        problems.error(path, line, "not valid UTF-8 text: save the file as UTF-8")
+    except OSError as error:
+        problems.error(path, 0, f"cannot read file: {error.strerror}")
+    return None
+
+
+def split_blocks(lines: list[str], path: Path, first_line: int, problems: Problems) -> list[RawProse | RawBlock]:
+    """Cut Markdown lines into prose runs and `:::` blocks (recursively for block bodies)."""
+    items: list[RawProse | RawBlock] = []
+    prose: list[str] = []
+    prose_start = first_line
+    i = 0
+    while i < len(lines):
+        opening = BLOCK_OPEN.match(lines[i])
+        if not opening:
+            if BLOCK_CLOSE.match(lines[i]):
+                problems.error(path, first_line + i, "closing ':::' without an opening block")
+            if not prose:
+                prose_start = first_line + i
+            prose.append(lines[i])
+            i += 1
+            continue
+        if "".join(prose).strip():
+            items.append(RawProse("\n".join(prose), path, prose_start))
+        prose = []
+        end = _closing_line(lines, i, len(opening["colons"]))
+        if end is None:
+            problems.error(path, first_line + i,
+                           f"block '{opening['name']}' is never closed: add a line '{opening['colons']}'")
+            end = len(lines)
+        items.append(_read_block(opening["name"], lines[i + 1:end], path, first_line + i, problems))
+        i = end + 1
+    if "".join(prose).strip():
+        items.append(RawProse("\n".join(prose), path, prose_start))
+    return items
+
+
+def _closing_line(lines: list[str], start: int, colons: int) -> int | None:
+    for j in range(start + 1, len(lines)):
+        closing = BLOCK_CLOSE.match(lines[j])
+        if closing and len(closing["colons"]) == colons:
+            return j
+    return None
+
+
+def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Problems) -> RawBlock:
+    """A block's lines: YAML fields, then an optional `---` line and its Markdown body."""
+    split = next((k for k, text in enumerate(inner) if text.rstrip() == FRONT_MATTER), None)
+    head = inner if split is None else inner[:split]
+    fields = parse_yaml("\n".join(head), path, line + 1, problems)
+    body: list[RawProse | RawBlock] = []
+    if split is not None:
+        body = split_blocks(inner[split + 1:], path, line + split + 2, problems)
+    return RawBlock(name, fields, body, path, line, has_body=split is not None)
+
+
+def read_part(path: Path, problems: Problems) -> RawPart | None:
+    """Read one Markdown part: its front matter (between `---` lines) and its body."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != FRONT_MATTER:
+        problems.error(path, 1, "the file must start with front matter: a '---' line, 'layout: ...', "
+                                "'title: ...', then '---'")
+        return RawPart(path, Located(CommentedMap(), path, 1), split_blocks(lines, path, 1, problems))
+    end = next((k for k in range(1, len(lines)) if lines[k].rstrip() == FRONT_MATTER), None)
+    if end is None:
+        problems.error(path, 1, "front matter is never closed: add a '---' line after it")
+        end = len(lines)
+    front = parse_yaml("\n".join(lines[1:end]), path, 2, problems)
+    body = split_blocks(lines[end + 1:], path, end + 2, problems)
+    return RawPart(path, front, body)
+
+
+def read_publication(root: Path, problems: Problems) -> RawPublication | None:
+    """Read `publication.yaml` and every part it lists, collecting every problem on the way."""
+    meta_path = root / "publication.yaml"
+    text = read_text(meta_path, problems)
+    if text is None:
+        return None
+    meta = parse_yaml(text, meta_path, 1, problems)
+    publication = RawPublication(root, meta)
+    parts = meta.value.get("parts") if isinstance(meta.value, CommentedMap) else None
+    if not isinstance(parts, list):
+        return publication  # the model reports the missing or malformed list
+    for index, name in enumerate(parts):
+        if not isinstance(name, str):
+            continue
+        part_path = (root / "sections" / name)
+        if not _inside(part_path, root):
+            problems.error(meta_path, meta.line_of(("parts", index)),
+                           f"part '{name}' is outside the publication folder")
+            continue
+        if not part_path.is_file():
+            problems.error(meta_path, meta.line_of(("parts", index)),
+                           f"part '{name}' not found: expected a file sections/{name}")
+            continue
+        part = read_part(part_path, problems)
+        if part is not None:
+            publication.parts.append(part)
+    return publication
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

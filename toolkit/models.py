@@ -1,0 +1,333 @@
+"""Models stage: pydantic models of a publication; every field is described, unknown keys are errors."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+REGIONS = (
+    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse",
+    "Grand Est", "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie",
+    "Pays de la Loire", "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Martinique", "Guyane",
+    "La Réunion", "Mayotte",
+)
+
+Markdown = Annotated[str, Field(description="Markdown text")]
+
+
+class Strict(BaseModel):
+    """Base of every content model: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_region(value: str | None) -> str | None:
+    if value is not None and value not in REGIONS:
+        raise ValueError(f"unknown région '{value}'; use one of: {', '.join(REGIONS)}")
+    return value
+
+
+class Place(Strict):
+    """Where a story happens: the regional editions and the map are built from these tags."""
+
+    region: str | None = Field(None, description="The région, one of the 18 régions of France")
+    departement: str | None = Field(None, description="The département, as the text names it")
+
+    _region = field_validator("region")(_check_region)
+
+
+# ---------------------------------------------------------------- small blocks
+
+
+class Photo(Strict):
+    """A photo: an image file from images/, or a designed frame with its credit when the file is absent."""
+
+    kind: Literal["photo"] = Field("photo", description="Block name")
+    src: str | None = Field(None, description="Image file name inside the publication's images/ folder")
+    credit: str | None = Field(None, description="Photo credit, as printed (e.g. '© iStock')")
+    alt: str = Field(..., min_length=1, description="Alternative text read by screen readers")
+    caption: str | None = Field(None, description="Caption printed under the photo")
+    size: Literal["full", "half", "column", "wide"] = Field("column", description="Width on the page")
+
+
+class Quote(Strict):
+    """A pull quote that stands out from the text."""
+
+    kind: Literal["quote"] = Field("quote", description="Block name")
+    text: str = Field(..., min_length=1, description="The quoted words, without the « » marks")
+    author: str | None = Field(None, description="Who said it")
+    role: str | None = Field(None, description="The author's role")
+
+
+class Testimonial(Strict):
+    """A first-person testimony introduced by the witness's name."""
+
+    kind: Literal["testimonial"] = Field("testimonial", description="Block name")
+    intro: str | None = Field(None, description="Introduction line, e.g. 'Le témoignage de'")
+    author: str = Field(..., description="The witness's name")
+    role: str | None = Field(None, description="The witness's role")
+    text: str = Field(..., min_length=1, description="The testimony, without the « » marks")
+
+
+class Figure(Strict):
+    """One key figure: a big number and what it counts."""
+
+    value: str = Field(..., min_length=1, description="The number as printed, e.g. '1 733' or '19,5 M€'")
+    unit: str | None = Field(None, description="A unit set smaller after the number, e.g. 'ans'")
+    label: str = Field(..., min_length=1, description="What the number counts (Markdown allowed)")
+    detail: str | None = Field(None, description="A smaller line under the label (Markdown allowed)")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # `value: 84` in YAML is an int; figures are printed as written.
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+class Figures(Strict):
+    """A grid of key-figure callouts."""
+
+    kind: Literal["figures"] = Field("figures", description="Block name")
+    title: str | None = Field(None, description="Heading over the grid")
+    columns: int = Field(3, ge=1, le=4, description="Figures per row")
+    items: list[Figure] = Field(..., min_length=1, description="The figures")
+
+
+class TimelineItem(Strict):
+    """One dated event."""
+
+    date: str = Field(..., description="The date as printed, e.g. '2 février 2023'")
+    text: Markdown = Field(..., description="What happened (Markdown)")
+
+
+class Timeline(Strict):
+    """Dated events in order."""
+
+    kind: Literal["timeline"] = Field("timeline", description="Block name")
+    title: str | None = Field(None, description="Heading over the timeline")
+    items: list[TimelineItem] = Field(..., min_length=1, description="The events")
+
+
+class Person(Strict):
+    """A person in a directory or a contact card."""
+
+    region: str | None = Field(None, description="The région this person covers")
+    name: str = Field(..., description="Full name, or a service name")
+    role: str | None = Field(None, description="Role or function")
+    email: str | None = Field(None, description="E-mail address")
+    phone: str | None = Field(None, description="Phone number as printed")
+
+    _region = field_validator("region")(_check_region)
+
+
+class Directory(Strict):
+    """A list of people, for instance the regional officers by région."""
+
+    kind: Literal["directory"] = Field("directory", description="Block name")
+    title: str | None = Field(None, description="Heading over the directory")
+    entries: list[Person] = Field(..., min_length=1, description="The people")
+
+
+class Contact(Strict):
+    """Press or service contacts."""
+
+    kind: Literal["contact"] = Field("contact", description="Block name")
+    title: str = Field("Contacts presse", description="Heading of the contact card")
+    entries: list[Person] = Field(..., min_length=1, description="The contacts")
+
+
+class Signature(Strict):
+    """The signature under an editorial or the portrait line of an interview."""
+
+    kind: Literal["signature"] = Field("signature", description="Block name")
+    name: str = Field(..., description="Signatory's name")
+    role: str | None = Field(None, description="Signatory's role")
+    photo: Photo | None = Field(None, description="Portrait")
+
+
+# ---------------------------------------------------------------- blocks with a body
+
+
+class Prose(BaseModel):
+    """Markdown text between blocks (made by the loader, not written as a block)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["prose"] = Field("prose", description="Block name")
+    text: Markdown = Field(..., description="Markdown text")
+
+
+class Boxed(Strict):
+    """Shared fields of blocks that carry a Markdown body."""
+
+    title: str | None = Field(None, description="Heading of the block")
+    kicker: str | None = Field(None, description="Small capitals line over the title ('surtitre')")
+    body: list["Block"] = Field(default_factory=list, description="Text and blocks after the '---' line")
+
+
+class Zoom(Boxed):
+    """A tinted sidebar box ('zoom', 'focus')."""
+
+    kind: Literal["zoom"] = Field("zoom", description="Block name")
+
+
+class About(Boxed):
+    """An 'about' box (À propos de ...)."""
+
+    kind: Literal["about"] = Field("about", description="Block name")
+
+
+class Callout(Boxed):
+    """Highlighted lead text: a chapter's introduction or a press release's lead."""
+
+    kind: Literal["callout"] = Field("callout", description="Block name")
+
+
+class Card(Boxed):
+    """A guide, study or publication presented as a card."""
+
+    kind: Literal["card"] = Field("card", description="Block name")
+    type_label: str | None = Field(None, alias="type", description="What it is: Guide, Étude, Publication...")
+
+
+class Questions(Boxed):
+    """An interview: `##` lines in the body are the questions, paragraphs the answers."""
+
+    kind: Literal["questions"] = Field("questions", description="Block name")
+
+
+class Article(Boxed, Place):
+    """An article with a kicker and a heading, listed in the contents."""
+
+    kind: Literal["article"] = Field("article", description="Block name")
+    title: str = Field(..., min_length=1, description="Heading of the article")
+    level: Literal[2, 3] = Field(2, description="2 for an article, 3 for a sub-article")
+    place: str | None = Field(None, description="Place line printed over the title")
+    columns: Literal[1, 2] = Field(1, description="Text columns for the body")
+    photo: Photo | None = Field(None, description="Photo illustrating the article")
+
+
+class CaseStudy(Boxed, Place):
+    """A featured project: place line, title, body, a quote and a photo, given a page of its own."""
+
+    kind: Literal["case-study"] = Field("case-study", description="Block name")
+    title: str = Field(..., min_length=1, description="Heading of the case study")
+    location: str = Field(..., description="The place line as printed, e.g. 'SISTERON (PROVENCE-ALPES-CÔTE D'AZUR)'")
+    quote: Quote | None = Field(None, description="What a local actor says about the project")
+    photo: Photo | None = Field(None, description="Photo of the project")
+
+
+try:
+    from .charts.models import ChartBlock
+except ImportError:  # pragma: no cover - only while the charts stage is absent
+    class ChartBlock(Strict):  # type: ignore[no-redef]
+        """Placeholder until the charts stage exists."""
+
+        model_config = ConfigDict(extra="allow")
+
+
+class Chart(ChartBlock):
+    """A chart drawn from data by the charts stage."""
+
+    kind: Literal["chart"] = Field("chart", description="Block name")
+
+
+def chart_block() -> type[BaseModel]:
+    return Chart
+
+
+Block = Annotated[
+    Union[Prose, Photo, Quote, Testimonial, Figures, Timeline, Directory, Contact, Signature,
+          Zoom, About, Callout, Card, Questions, Article, CaseStudy, Chart],
+    Field(discriminator="kind"),
+]
+
+BLOCKS: dict[str, type[BaseModel]] = {
+    "photo": Photo, "quote": Quote, "testimonial": Testimonial, "figures": Figures,
+    "timeline": Timeline, "directory": Directory, "contact": Contact, "signature": Signature,
+    "zoom": Zoom, "about": About, "callout": Callout, "card": Card, "questions": Questions,
+    "article": Article, "case-study": CaseStudy, "chart": Chart,
+}
+for _model in (Boxed, Zoom, About, Callout, Card, Questions, Article, CaseStudy):
+    _model.model_rebuild()
+
+BODY_BLOCKS = {name for name, model in BLOCKS.items() if issubclass(model, Boxed)}
+
+
+# ---------------------------------------------------------------- parts and publication
+
+
+class PartMeta(Strict):
+    """Front matter of a part (one Markdown file)."""
+
+    layout: Literal["cover", "contents", "page", "chapter", "back-cover", "letterhead"] = Field(
+        "page", description="How the part is laid out")
+    title: str | None = Field(None, description="Title of the part")
+    kicker: str | None = Field(None, description="Line over the title")
+    subtitle: str | None = Field(None, description="Line under the title")
+    accent: str | None = Field(None, description="Colour token of the theme used as this part's accent")
+    toc: bool | None = Field(None, description="Listed in the contents (default: yes for page and chapter)")
+    running_title: str | None = Field(None, description="Running header text (default: the title)")
+    photo: Photo | None = Field(None, description="Opening photo of the part")
+
+
+class Part(BaseModel):
+    """A validated part: its front matter, its blocks and where it came from."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    id: str = Field(..., description="Identifier made from the file name")
+    source: Path = Field(..., description="The Markdown file")
+    meta: PartMeta = Field(..., description="Front matter")
+    body: list[Block] = Field(default_factory=list, description="Text and blocks")
+
+    @property
+    def in_contents(self) -> bool:
+        if self.meta.toc is not None:
+            return self.meta.toc
+        return self.meta.layout in ("page", "chapter") and bool(self.meta.title)
+
+
+class PublicationMeta(Strict):
+    """`publication.yaml`: what the publication is and the order of its parts."""
+
+    title: str = Field(..., min_length=1, description="Title of the publication")
+    subtitle: str | None = Field(None, description="Subtitle")
+    organisation: str = Field(..., description="Publishing organisation")
+    short_name: str | None = Field(None, description="Organisation's acronym")
+    date: dt.date | None = Field(None, description="Publication date (YYYY-MM-DD); printed and used as "
+                                 "the PDF's creation date. Leave out when the source gives none")
+    language: str = Field("fr", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Language code")
+    kind: Literal["report", "press-release"] = Field(..., description="Kind of document")
+    theme: str = Field("agence", description="Theme folder name in layouts/")
+    layouts: str | None = Field(None, description="A folder of template overrides, relative to the publication")
+    binding: Literal["saddle-stitch", "sheets", "none"] = Field(
+        "none", description="Binding: saddle-stitch pads to a multiple of 4 pages, sheets to 2")
+    author: str | None = Field(None, description="Author in the PDF metadata")
+    subject: str | None = Field(None, description="Subject in the PDF metadata")
+    keywords: list[str] = Field(default_factory=list, description="Keywords in the PDF metadata")
+    website: str | None = Field(None, description="Web address printed on the back cover")
+    social: str | None = Field(None, description="Social network handle")
+    parts: list[str] = Field(..., min_length=1, description="Part files in sections/, in reading order")
+
+
+class Publication(BaseModel):
+    """A whole validated publication."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    name: str = Field(..., description="Folder name")
+    root: Path = Field(..., description="Publication folder")
+    meta: PublicationMeta = Field(..., description="publication.yaml")
+    parts: list[Part] = Field(..., description="Parts in reading order")
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema for editors: publication.yaml, part front matter and every block."""
+    blocks = {name: model.model_json_schema() for name, model in sorted(BLOCKS.items())}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Publication content",
+        "publication": PublicationMeta.model_json_schema(),
+        "part_front_matter": PartMeta.model_json_schema(),
+        "blocks": blocks,
+    }

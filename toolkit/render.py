@@ -1,0 +1,107 @@
+"""Render stage: WeasyPrint with one font configuration, parsed stylesheets and a closed URL fetcher."""
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .theme import Theme
+
+# Print: PDF/X-4 with the CMYK output intent; screen: tagged PDF/UA-1.
+VARIANT_OPTIONS: dict[str, dict[str, Any]] = {
+    "print": {"pdf_variant": "pdf/x-4", "output_intent": "device-cmyk", "dpi": 300},
+    "screen": {"pdf_variant": "pdf/ua-1", "dpi": 150, "jpeg_quality": 85, "optimize_images": True},
+}
+
+
+class RefusedResource(Exception):
+    """A resource outside the publication, its theme and fonts/ was asked for."""
+
+
+def closed_fetcher(roots: tuple[Path, ...], refused: list[str]) -> Any:
+    """A WeasyPrint URL fetcher that serves local files under `roots` and nothing else (no network)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    resolved_roots = tuple(root.resolve() for root in roots)
+
+    class ClosedFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or not any(path.is_relative_to(root) for root in resolved_roots):
+                refused.append(url)
+                raise RefusedResource(f"refused resource outside the project: {url[:120]}")
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+
+    return ClosedFetcher()
+
+
+@dataclass
+class Renderer:
+    """Keeps WeasyPrint's font configuration and parsed stylesheets across documents of one process."""
+
+    roots: tuple[Path, ...]
+    refused: list[str] = field(default_factory=list)
+    _font_config: Any = None
+    _image_cache: dict[str, Any] = field(default_factory=dict)
+    _css: dict[tuple[str, str, tuple[Path, ...]], list[Any]] = field(default_factory=dict)
+
+    @property
+    def font_config(self) -> Any:
+        if self._font_config is None:
+            from weasyprint.text.fonts import FontConfiguration
+            self._font_config = FontConfiguration()
+        return self._font_config
+
+    def stylesheets(self, theme: Theme, variant: str, extra: tuple[Path, ...] = ()) -> list[Any]:
+        key = (theme.name, variant, extra)
+        if key not in self._css:
+            from weasyprint import CSS
+            fetcher = closed_fetcher(self.roots, self.refused)
+            sheets = [CSS(string=theme.css_tokens(variant), font_config=self.font_config, url_fetcher=fetcher)]
+            for path in [*theme.stylesheets, *theme.variant_stylesheets(variant), *extra]:
+                sheets.append(CSS(filename=str(path), font_config=self.font_config, url_fetcher=fetcher))
+            self._css[key] = sheets
+        return self._css[key]
+
+    def document(self, html: str, base: Path, theme: Theme, variant: str, extra_css: tuple[Path, ...] = ()) -> Any:
+        """Lay out the HTML into pages (a WeasyPrint Document)."""
+        from weasyprint import HTML
+        fetcher = closed_fetcher(self.roots + (base,), self.refused)
+        return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=self.stylesheets(theme, variant, extra_css), font_config=self.font_config,
+            cache=self._image_cache, **_layout_options(variant))
+
+    def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
+        options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
+        return document.write_pdf(pdf_identifier=identifier, finisher=finisher, **options)
+
+
+def _layout_options(variant: str) -> dict[str, Any]:
+    """Options that must be known at layout time (image handling happens there)."""
+    keep = ("dpi", "jpeg_quality", "optimize_images")
+    return {k: v for k, v in VARIANT_OPTIONS[variant].items() if k in keep}
+
+
+class WeasyWarnings(logging.Handler):
+    """Collects WeasyPrint's warnings (ignored CSS, missing resources) for the build summary."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+@lru_cache(maxsize=1)
+def weasyprint_version() -> str:
+    import weasyprint
+    return weasyprint.__version__

@@ -1,0 +1,113 @@
+"""Typography stage: French spacing and punctuation rules, applied to text nodes only."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+from html import escape
+
+NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
+NBSP = "\u00a0"   # no-break space: before : and between a number and its unit
+
+# Elements whose text is code or data, never prose.
+RAW_TEXT_ELEMENTS = {"script", "style", "code", "pre", "svg", "math", "kbd", "samp"}
+
+_SPACES = "[ \u00a0\u202f]"
+RULES: list[tuple[re.Pattern[str], str]] = [
+    # Typographic apostrophe (l'ANCT → l’ANCT), only between letters.
+    (re.compile(r"(?<=\w)'(?=\w)"), "\u2019"),
+    # Three dots → ellipsis.
+    (re.compile(r"\.\.\."), "\u2026"),
+    # Narrow no-break space before ; ! ? (replacing any space there, adding one if missing).
+    (re.compile(rf"(?<=[^\s\u00a0\u202f(\[]){_SPACES}?([;!?])(?![\w/=&])"), NNBSP + r"\1"),
+    # No-break space before a colon that ends a word (not in times 10:30 or URLs http://).
+    (re.compile(rf"(?<=[^\s\u00a0\u202f\d]){_SPACES}?:(?=\s|$)"), NBSP + ":"),
+    (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), NBSP + ":"),
+    # Guillemets: narrow no-break space inside « ».
+    (re.compile(rf"«{_SPACES}*"), "«" + NNBSP),
+    (re.compile(rf"{_SPACES}*»"), NNBSP + "»"),
+    # Thousands: digit groups separated by a space become narrow no-break spaces (1 733, 18 088).
+    (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),
+    # Units and signs after a number: 63 %, 19,5 M€, 2 Mds€, 43,2 ans stay on the number's line.
+    (re.compile(r"(?<=\d)[ \u202f]?(%|‰|€|M€|Mds€|Md€|k€)(?!\w)"), NBSP + r"\1"),
+    (re.compile(r"(?<=\d) (millions?|milliards?|ans|agents|km|m²|ha)\b"), NBSP + r"\1"),
+    # Ordinal and honorific abbreviations keep their word: n° 3, M. Dupont.
+    (re.compile(r"\b(n°|N°|M\.|Mme|Dr) (?=\w)"), r"\1" + NBSP),
+    # Dash between spaces: the space before it must not break.
+    (re.compile(r" ([–—]) "), NBSP + r"\1 "),
+]
+
+
+def french_text(text: str) -> str:
+    """Apply the French rules to plain text (no markup inside)."""
+    for pattern, replacement in RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class _TextOnly(HTMLParser):
+    """Re-emits HTML unchanged except its text nodes, which get the French rules."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.raw_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in RAW_TEXT_ELEMENTS:
+            self.raw_depth += 1
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in RAW_TEXT_ELEMENTS and self.raw_depth:
+            self.raw_depth -= 1
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data if self.raw_depth else escape(french_text(data), quote=False))
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+
+def french_html(html: str) -> str:
+    """Apply the French rules to the text nodes of an HTML fragment; tags and attributes are kept."""
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
+
+
+def format_number(value: float | int | Decimal, decimals: int | None = None, locale: str = "fr_FR") -> str:
+    """A number the French way through Babel: 1733 → '1 733', 19.5 → '19,5'."""
+    from babel.numbers import format_decimal
+
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def format_money(value: float | int | Decimal, unit: str = "€", locale: str = "fr_FR") -> str:
+    """An amount with its unit, kept together: 19.5, 'M€' → '19,5 M€'."""
+    return f"{format_number(value, locale=locale)}{NBSP}{unit}"
+
+
+def format_percent(value: float | int | Decimal, locale: str = "fr_FR") -> str:
+    """A percentage from a ratio through Babel: 0.63 → '63 %'."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(value, locale=locale)

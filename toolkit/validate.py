@@ -1,0 +1,120 @@
+"""Models stage, second half: turn loaded data into models, mapping pydantic errors to file:line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problems
+from .load import Located, RawBlock, RawProse, RawPublication, read_publication
+from .models import BLOCKS, BODY_BLOCKS, Part, PartMeta, Prose, Publication, PublicationMeta
+
+
+def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
+    """A pydantic error said the way a content author understands it."""
+    loc = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(name for name in _field_names(model, error["loc"][:-1]))
+        return f"unknown key '{loc}'" + (f" (allowed here: {allowed})" if allowed else "")
+    if kind == "missing":
+        return f"missing required key '{loc}'"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"'{loc}': {message}" if loc else message
+
+
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Names of the keys allowed at `loc` inside `model`, for 'did you mean' style help."""
+    current: Any = model
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [field.alias or name for name, field in fields.items() if name not in ("kind", "body")]
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_located(model: type[BaseModel], data: Located, problems: Problems,
+                     extra: dict[str, Any] | None = None, anchor: int | None = None) -> BaseModel | None:
+    """Validate YAML data against `model`; each error is reported at the line of the key at fault."""
+    if not isinstance(data.value, dict):
+        problems.error(data.path, anchor or data.line,
+                       f"expected key: value fields here, found {type(data.value).__name__}")
+        return None
+    try:
+        return model.model_validate({**data.value, **(extra or {})})
+    except ValidationError as error:
+        for item in error.errors():
+            line = data.line_of(item["loc"]) if item["loc"] and item["loc"][0] in data.value else (anchor or data.line)
+            problems.error(data.path, line, describe_error(item, model))
+        return None
+
+
+def validate_body(items: list[RawProse | RawBlock], problems: Problems) -> list[Any]:
+    """Validate the blocks of a body, in order; prose stays Markdown text."""
+    body: list[Any] = []
+    for item in items:
+        if isinstance(item, RawProse):
+            body.append(Prose(text=item.text))
+            continue
+        block = validate_block(item, problems)
+        if block is not None:
+            body.append(block)
+    return body
+
+
+def validate_block(raw: RawBlock, problems: Problems) -> BaseModel | None:
+    model = BLOCKS.get(raw.name)
+    if model is None:
+        known = ", ".join(sorted(BLOCKS))
+        problems.error(raw.path, raw.line, f"unknown block '{raw.name}'; known blocks: {known}")
+        return None
+    extra: dict[str, Any] = {"kind": raw.name}
+    if raw.name in BODY_BLOCKS:
+        extra["body"] = validate_body(raw.body, problems)
+    elif raw.has_body:
+        problems.error(raw.path, raw.line, f"block '{raw.name}' takes no text after '---': "
+                                           "put its text in a field")
+    return validate_located(model, raw.fields, problems, extra, anchor=raw.line)
+
+
+def validate_publication(raw: RawPublication, problems: Problems) -> Publication | None:
+    """All parts are validated even when some fail, so every problem is reported in one run."""
+    meta = validate_located(PublicationMeta, raw.meta, problems)
+    parts: list[Part] = []
+    for raw_part in raw.parts:
+        part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
+        body = validate_body(raw_part.body, problems)
+        if part_meta is not None:
+            parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))
+    if meta is None or problems.errors:
+        return None
+    return Publication(name=raw.root.name, root=raw.root, meta=meta, parts=parts)
+
+
+def load_publication(root: Path) -> tuple[Publication, Problems]:
+    """Read and validate a publication folder; raises ContentError listing every problem."""
+    problems = Problems()
+    raw = read_publication(root, problems)
+    publication = validate_publication(raw, problems) if raw is not None else None
+    problems.raise_if_any()
+    assert publication is not None
+    return publication, problems
