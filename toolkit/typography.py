@@ -88,7 +88,9 @@ class _TextOnly(HTMLParser):
 def french_html(html: str) -> str:
     """Apply the French rules to the text nodes of an HTML fragment; tags and attributes are kept."""
     parser = _TextOnly()
-    parser.feed(html)
+    # Jinja escapes apostrophes as &#39;: make them plain so the rule sees the word around them
+    # (a bare ' is valid both in text and in double-quoted attributes).
+    parser.feed(html.replace("&#39;", "'"))
     parser.close()
     return "".join(parser.out)
 

@@ -1,0 +1,69 @@
+"""Chart numbers: read them as authors type them, print them the French way."""
+from __future__ import annotations
+
+import math
+import re
+
+NNBSP = "\u202f"  # narrow no-break space: thousands separator, before % (CLDR fr)
+NBSP = "\u00a0"  # no-break space: between a number and its unit (19,5 M€)
+MINUS = "\u2212"
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+class NotANumber(ValueError):
+    """The value cannot be read as a number."""
+
+
+def parse_number(value: object, unit: str | None = None) -> float:
+    """`12`, `19.5`, `"19,5"`, `"1 733"`, `"63 %"` (with unit `%`) -> float.
+
+    Booleans, empty strings, NaN and infinities are refused with `NotANumber`.
+    """
+    if isinstance(value, bool) or value is None:
+        raise NotANumber(f"{value!r} is not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        number = _parse_text(value, unit)
+    else:
+        raise NotANumber(f"{value!r} is not a number")
+    if not math.isfinite(number):
+        raise NotANumber(f"{value!r} is not a finite number")
+    return number
+
+
+def _parse_text(text: str, unit: str | None) -> float:
+    cleaned = text.strip()
+    if unit and cleaned.endswith(unit):
+        cleaned = cleaned[: -len(unit)]
+    cleaned = _SPACES.sub("", cleaned).replace(MINUS, "-")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise NotANumber(f"{text!r} is not a number") from None
+
+
+def format_number(value: float, unit: str | None = None) -> str:
+    """French number: `1 733`, `19,5`, `−4`, then the unit (`63 %`, `19,5 M€`)."""
+    from babel.numbers import format_decimal  # Babel is only needed when drawing
+
+    text = format_decimal(value, locale="fr_FR").replace("-", MINUS)
+    if not unit:
+        return text
+    space = NNBSP if unit in ("%", "‰") else NBSP
+    return f"{text}{space}{unit}"
+
+
+def nice_step(span: float, count: int) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10ⁿ) that splits `span` in about `count` parts."""
+    raw = span / max(count, 1)
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= raw - 1e-12:
+            return factor * power
+    return 10 * power
