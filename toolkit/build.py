@@ -1,7 +1,9 @@
 """Compose the stages: load → models → theme → html → render → pdf, for one publication and variant."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import logging
 import time
 from dataclasses import dataclass, field
@@ -65,19 +67,22 @@ class Builder:
     def build(self, name: str, variant: str) -> BuildResult:
         started = time.perf_counter()
         publication, theme, warnings = self.load(name)
-        html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication))
+        html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
+                              extra_context={"document_date": document_date(publication)})
         html = html_doc.html
         captured = WeasyWarnings()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(captured)
         try:
             document = self.renderer.document(html, publication.root, theme, variant)
-            pdf = self.renderer.write_pdf(document, variant, identifier=_identifier(name, variant, html))
+            identity = _identifier(name, variant, html)
+            pdf = self.renderer.write_pdf(document, variant, identifier=identity)
         finally:
             logger.removeHandler(captured)
         roles = PageRoles(len(document.pages), _has_layout(publication, "cover", 0),
                           _has_layout(publication, "back-cover", -1))
-        pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"))
+        pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
+                                  identity=identity)
         check_headings(html_doc.headings, document)
         path = output_path(self.out, name, variant)
         write_atomic(path, pdf)
@@ -89,6 +94,16 @@ class Builder:
         if publication.meta.layouts:
             return [publication.root / publication.meta.layouts]
         return []
+
+
+def document_date(publication: Publication) -> str:
+    """The PDF's dates: the publication's date, else SOURCE_DATE_EPOCH (reproducible builds), else now."""
+    if publication.meta.date:
+        return f"{publication.meta.date.isoformat()}T00:00:00Z"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() \
+        else dt.datetime.now(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _has_layout(publication: Publication, layout: str, index: int) -> bool:

@@ -1,13 +1,21 @@
-"""PDF stage: what WeasyPrint does not do — binding padding, page labels, metadata, atomic writes."""
+"""PDF stage: what WeasyPrint does not do — binding padding, page labels, reproducible XMP, atomic writes.
+
+pikepdf (qpdf) does the work: it edits XMP in place, shares identical streams and saves with a
+deterministic /ID, which pypdf cannot all do.
+"""
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BINDING_MULTIPLE = {"saddle-stitch": 4, "sheets": 2, "none": 1}
+RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
 @dataclass(frozen=True)
@@ -20,44 +28,88 @@ class PageRoles:
 
 
 def padding_needed(pages: int, binding: str) -> int:
-    multiple = BINDING_MULTIPLE[binding]
-    return (-pages) % multiple
+    return (-pages) % BINDING_MULTIPLE[binding]
 
 
-def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool) -> tuple[bytes, int]:
-    """Pad with blank pages before the back cover (or at the end) and label pages; returns the blanks added."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
+def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes) -> tuple[bytes, int]:
+    """Pad with blank pages before the back cover, label pages, make the file reproducible.
 
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    blanks = padding_needed(len(reader.pages), binding) if pad else 0
-    if blanks:
-        model = writer.pages[0]
-        at = len(writer.pages) - 1 if roles.back_cover else len(writer.pages)
-        for _ in range(blanks):
-            blank = writer.insert_blank_page(model.mediabox.width, model.mediabox.height, index=at)
-            for box in ("/TrimBox", "/BleedBox"):
-                if box in model:
-                    blank[NameObject(box)] = model[box]
-    total = len(writer.pages)
-    _label_pages(writer, total, roles)
-    out = io.BytesIO()
-    writer.write(out)
+    `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID.
+    Returns the new PDF and the number of blank pages added."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        blanks = padding_needed(len(document.pages), binding) if pad else 0
+        _insert_blanks(document, blanks, before_last=roles.back_cover)
+        _label_pages(document, len(document.pages), roles)
+        _stable_document_id(document, identity)
+        _share_identical_profiles(document)
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True, compress_streams=True,
+                      object_stream_mode=pikepdf.ObjectStreamMode.preserve)
     return out.getvalue(), blanks
 
 
-def _label_pages(writer: object, total: int, roles: PageRoles) -> None:
-    """Labels match the printed folios; covers are named instead of numbered."""
+def _insert_blanks(document: Any, blanks: int, before_last: bool) -> None:
+    """Blank pages go before the back cover: the printer expects the cover pair to stay outside."""
+    import pikepdf
+
+    if not blanks:
+        return
+    model = document.pages[0]
+    at = len(document.pages) - 1 if before_last else len(document.pages)
+    for _ in range(blanks):
+        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
+                                  Contents=document.make_stream(b""))
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if box in model:
+                page[box] = model[box]
+        document.pages.insert(at, pikepdf.Page(document.make_indirect(page)))
+
+
+def _label_pages(document: Any, total: int, roles: PageRoles) -> None:
+    """Labels match the printed folios; the covers are named instead of numbered."""
+    import pikepdf
+
+    nums: list[Any] = []
     first_numbered = 1 if roles.front_cover else 0
-    last_numbered = total - 2 if roles.back_cover else total - 1
     if roles.front_cover:
-        writer.set_page_label(0, 0, prefix="Couverture")  # type: ignore[attr-defined]
-    if last_numbered >= first_numbered:
-        writer.set_page_label(first_numbered, last_numbered, style="/D",  # type: ignore[attr-defined]
-                              start=first_numbered + 1)
+        nums += [0, pikepdf.Dictionary(P=pikepdf.String("Couverture"))]
+    if total - (1 if roles.back_cover else 0) > first_numbered:
+        nums += [first_numbered, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_numbered + 1)]
     if roles.back_cover and total > 1:
-        writer.set_page_label(total - 1, total - 1, prefix="Dos de couverture")  # type: ignore[attr-defined]
+        nums += [total - 1, pikepdf.Dictionary(P=pikepdf.String("Dos de couverture"))]
+    document.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+
+
+def _stable_document_id(document: Any, identity: bytes) -> None:
+    """WeasyPrint writes a random XMP DocumentID: derive it from the content instead."""
+    import pikepdf
+
+    if "/Metadata" not in document.Root:
+        return
+    xmp = document.Root.Metadata.read_bytes()
+    digest = hashlib.sha256(identity).hexdigest()
+    stable = f"xmp.did:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}".encode()
+    document.Root.Metadata = document.make_stream(RANDOM_DOCUMENT_ID.sub(stable, xmp),
+                                                  Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+
+
+def _share_identical_profiles(document: Any) -> None:
+    """The output intent's ICC profile is also each page's CMYK colour space: keep one copy."""
+    intents = document.Root.get("/OutputIntents")
+    if not intents:
+        return
+    profile = intents[0].get("/DestOutputProfile")
+    if profile is None:
+        return
+    wanted = profile.read_raw_bytes()
+    for page in document.pages:
+        spaces = page.Resources.get("/ColorSpace", {})
+        for name, space in list(spaces.items()):
+            if (isinstance(space, list) or hasattr(space, "__len__")) and len(space) == 2 \
+                    and str(space[0]) == "/ICCBased" and space[1].read_raw_bytes() == wanted:
+                space[1] = profile
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -69,6 +121,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)  # mkstemp makes private files; outputs are for everyone
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

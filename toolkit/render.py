@@ -50,6 +50,9 @@ class Renderer:
     _font_config: Any = None
     _image_cache: dict[str, Any] = field(default_factory=dict)
     _css: dict[tuple[str, str, tuple[Path, ...]], list[Any]] = field(default_factory=dict)
+    # Filled by `@color-profile` rules while stylesheets are parsed; render() needs the same dict,
+    # one per variant so that the screen file never carries the printer's profile.
+    _color_profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def font_config(self) -> Any:
@@ -63,9 +66,11 @@ class Renderer:
         if key not in self._css:
             from weasyprint import CSS
             fetcher = closed_fetcher(self.roots, self.refused)
-            sheets = [CSS(string=theme.css_tokens(variant), font_config=self.font_config, url_fetcher=fetcher)]
+            common = {"font_config": self.font_config, "url_fetcher": fetcher,
+                      "color_profiles": self._color_profiles.setdefault(variant, {})}
+            sheets = [CSS(string=theme.css_tokens(variant), **common)]
             for path in [*theme.stylesheets, *theme.variant_stylesheets(variant), *extra]:
-                sheets.append(CSS(filename=str(path), font_config=self.font_config, url_fetcher=fetcher))
+                sheets.append(CSS(filename=str(path), **common))
             self._css[key] = sheets
         return self._css[key]
 
@@ -75,7 +80,7 @@ class Renderer:
         fetcher = closed_fetcher(self.roots + (base,), self.refused)
         return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=self.stylesheets(theme, variant, extra_css), font_config=self.font_config,
-            cache=self._image_cache, **_layout_options(variant))
+            color_profiles=self._color_profiles.setdefault(variant, {}), cache=self._image_cache, **_layout_options(variant))
 
     def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
         options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
@@ -84,7 +89,7 @@ class Renderer:
 
 def _layout_options(variant: str) -> dict[str, Any]:
     """Options that must be known at layout time (image handling happens there)."""
-    keep = ("dpi", "jpeg_quality", "optimize_images")
+    keep = ("dpi", "jpeg_quality", "optimize_images", "output_intent")
     return {k: v for k, v in VARIANT_OPTIONS[variant].items() if k in keep}
 
 

@@ -59,12 +59,11 @@ def _local(tag: str) -> str:
 
 
 def _drop(root: ET.Element, names: set[str]) -> None:
+    """Remove the named elements, then the `<defs>` they leave empty."""
     for parent in list(root.iter()):
         for child in list(parent):
             if _local(child.tag) in names:
                 parent.remove(child)
-        if _local(parent.tag) == "defs" and len(parent) == 0:
-            pass  # empty <defs> are removed below
     for parent in list(root.iter()):
         for child in list(parent):
             if _local(child.tag) == "defs" and len(child) == 0:
