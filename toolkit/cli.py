@@ -56,16 +56,18 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
 
     names = list(publications) or publication_names(content)
     builder = Builder(content=content, out=out, theme_override=theme, strict=strict)
-    failed = 0
+    failed: set[str] = set()
     jobs = [(name, v) for name in names for v in _variants(variant)]
     for index, (name, v) in enumerate(jobs, 1):
+        if name in failed:
+            continue  # its content problems are already reported
         click.echo(f"[{index}/{len(jobs)}] {name} ({v}) ...", nl=False)
         try:
             result = builder.build(name, v)
         except ContentError as error:
             click.echo(" failed")
             _report_problems(error)
-            failed += 1
+            failed.add(name)
             continue
         padding = f", {result.blanks_added} blank page(s) added for the binding" if result.blanks_added else ""
         click.echo(f" {result.pages} pages, {result.bytes / 1024:.0f} KB, {result.seconds:.1f} s{padding}"
@@ -73,8 +75,35 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
         for warning in result.warnings:
             click.secho(f"  {warning}", fg="yellow", err=True)
         if strict and result.warnings:
-            failed += 1
+            failed.add(name)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+@click.option("--variant", type=click.Choice(["print", "screen"]), default=None,
+              help="Rules to apply (default: read from each file's XMP).")
+@click.option("--binding", type=click.Choice(["saddle-stitch", "sheets", "none", "auto"]), default="auto",
+              show_default=True, help="Page-count rule; auto reads it from the publication the file was built from.")
+def check(files: tuple[Path, ...], as_json: bool, variant: str | None, binding: str) -> None:
+    """Preflight FILES: fonts, colours, boxes and page count for print; tags, Alt, links for screen."""
+    from .preflight import main as preflight
+
+    sys.exit(preflight([str(f) for f in files], as_json, variant, None if binding == "auto" else binding,
+                       binding_of=_binding_of if binding == "auto" else None))
+
+
+def _binding_of(path: str) -> str | None:
+    """out/<publication>/<publication>-<variant>.pdf → the binding declared in content/<publication>."""
+    from .models import PublicationMeta
+    from ruamel.yaml import YAML
+
+    meta = CONTENT / Path(path).parent.name / "publication.yaml"
+    if not meta.is_file():
+        return None
+    data = YAML(typ="safe").load(meta.read_text(encoding="utf-8")) or {}
+    return data.get("binding", PublicationMeta.model_fields["binding"].default)
 
 
 @main.command()

@@ -15,15 +15,24 @@ class Problem:
     level: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        path = _readable(Path(self.path))
+        where = f"{path}:{self.line}" if self.line else f"{path}"
         return f"{where}: {self.level}: {self.message}"
+
+
+def _readable(path: Path) -> str:
+    """Paths relative to the working folder when they are inside it: shorter and clickable."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 class ContentError(Exception):
     """Raised with every problem found, so the user fixes them all in one round."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

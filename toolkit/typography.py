@@ -20,6 +20,9 @@ RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\.\.\."), "\u2026"),
     # Narrow no-break space before ; ! ? (replacing any space there, adding one if missing).
     (re.compile(rf"(?<=[^\s\u00a0\u202f(\[]){_SPACES}?([;!?])(?![\w/=&])"), NNBSP + r"\1"),
+    # The same at the start of a text node, after an inline tag: "<b>oui</b> !".
+    (re.compile(rf"^{_SPACES}([;!?])(?![\w/=&])"), NNBSP + r"\1"),
+    (re.compile(rf"^{_SPACES}:(?=\s|$)"), NBSP + ":"),
     # No-break space before a colon that ends a word (not in times 10:30 or URLs http://).
     (re.compile(rf"(?<=[^\s\u00a0\u202f\d]){_SPACES}?:(?=\s|$)"), NBSP + ":"),
     (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), NBSP + ":"),

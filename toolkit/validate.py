@@ -19,7 +19,8 @@ def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
         allowed = ", ".join(name for name in _field_names(model, error["loc"][:-1]))
         return f"unknown key '{loc}'" + (f" (allowed here: {allowed})" if allowed else "")
     if kind == "missing":
-        return f"missing required key '{loc}'"
+        help_text = _field_description(model, error["loc"])
+        return f"missing required key '{loc}'" + (f" ({help_text})" if help_text else "")
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
@@ -42,6 +43,19 @@ def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return [field.alias or name for name, field in fields.items() if name not in ("kind", "body")]
 
 
+def _field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    current: Any = model
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(key)
+        current = _inner_model(field.annotation) if field else None
+        if current is None:
+            return None
+    field = getattr(current, "model_fields", {}).get(loc[-1])
+    return field.description if field else None
+
+
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -53,7 +67,8 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def validate_located(model: type[BaseModel], data: Located, problems: Problems,
-                     extra: dict[str, Any] | None = None, anchor: int | None = None) -> BaseModel | None:
+                     extra: dict[str, Any] | None = None, anchor: int | None = None,
+                     context: str = "") -> BaseModel | None:
     """Validate YAML data against `model`; each error is reported at the line of the key at fault."""
     if not isinstance(data.value, dict):
         problems.error(data.path, anchor or data.line,
@@ -64,7 +79,7 @@ def validate_located(model: type[BaseModel], data: Located, problems: Problems,
     except ValidationError as error:
         for item in error.errors():
             line = data.line_of(item["loc"]) if item["loc"] and item["loc"][0] in data.value else (anchor or data.line)
-            problems.error(data.path, line, describe_error(item, model))
+            problems.error(data.path, line, context + describe_error(item, model))
         return None
 
 
@@ -93,7 +108,7 @@ def validate_block(raw: RawBlock, problems: Problems) -> BaseModel | None:
     elif raw.has_body:
         problems.error(raw.path, raw.line, f"block '{raw.name}' takes no text after '---': "
                                            "put its text in a field")
-    return validate_located(model, raw.fields, problems, extra, anchor=raw.line)
+    return validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
 
 
 def validate_publication(raw: RawPublication, problems: Problems) -> Publication | None:

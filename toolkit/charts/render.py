@@ -66,6 +66,8 @@ def _rc(style: ChartStyle) -> dict[str, Any]:
         "svg.hashsalt": HASH_SALT,  # stable clip-path ids
         "font.family": [style.font_family],
         "font.size": style.font_size_pt,
+        "text.hinting": "none",  # hinted advances at 72 dpi measure text 4 % short
+        "text.hinting_factor": 1,
         "axes.unicode_minus": False,
         "text.usetex": False,
     }
@@ -133,7 +135,9 @@ class Canvas:
     def wrap(self, text: str, width: float, size: float | None = None, weight: int = 400) -> list[str]:
         """Greedy word wrap to `width` mm (a word longer than the width stays whole)."""
         lines: list[str] = []
-        for word in text.split():
+        for word in text.replace("\n", " ").split(" "):  # not str.split(): no-break spaces hold
+            if not word:
+                continue
             if lines and self.measure(f"{lines[-1]} {word}", size, weight) <= width:
                 lines[-1] = f"{lines[-1]} {word}"
             else:
