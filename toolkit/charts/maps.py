@@ -24,7 +24,7 @@ class Scale:
 
     classes: tuple[tuple[float, str, str], ...]
     zero: str  # colour of 0
-    missing: str  # colour of a région with no value
+    missing: str  # colour of a région with no value (paper, outlined with the rule colour)
 
     def color(self, value: float | None) -> str:
         if value is None:
@@ -44,14 +44,16 @@ def build_scale(c: Canvas, block: ChartBlock, values: list[float]) -> Scale:
     classes = []
     if positives:
         top = max(positives)
+        integers = all(float(v).is_integer() for v in values)
         step = nice_step(top, 5)
+        if integers:
+            step = float(max(1, math.ceil(step)))  # 1 à 3, 4 à 6: no half persons
         count = max(1, math.ceil(top / step - 1e-9))
-        integers = all(float(v).is_integer() for v in values) and float(step).is_integer()
         for i in range(count):
             t = 1.0 if count == 1 else 0.25 + 0.75 * i / (count - 1)
             low, high = step * i, step * (i + 1)
             classes.append((high, c.colors.mix(tint, dark, t), _class_label(low, high, integers, i == 0)))
-    return Scale(tuple(classes), c.colors[tint], c.colors[c.style.rule])
+    return Scale(tuple(classes), c.colors[tint], _paper(c))
 
 
 def _class_label(low: float, high: float, integers: bool, first: bool) -> str:
@@ -60,7 +62,7 @@ def _class_label(low: float, high: float, integers: bool, first: bool) -> str:
         return low_text if low + 1 == high else f"{low_text} à {format_number(high)}"
     if first:
         return f"jusqu’à {format_number(high)}"
-    return f"plus de {format_number(low)} à {format_number(high)}"
+    return f"de {format_number(low)} à {format_number(high)}"
 
 
 def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
@@ -71,7 +73,8 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
     locator = not values
     scale = None if locator else build_scale(c, block, list(values.values()))
 
-    notes = c.wrap(f"{OVERSEAS_NOTE} {g.attribution.replace(' : ', NBSP + ': ')}", c.width, size=7)
+    attribution = g.attribution.replace(" : ", f"{NBSP}: ")
+    notes = c.wrap(OVERSEAS_NOTE, c.width, size=7) + c.wrap(attribution, c.width, size=7)
     band = len(notes) * c.line_height(7) + 0.8
     overseas = [a for a in areas if a.rings is None]
     right_w = _right_column_width(c, block, scale, values, overseas)
@@ -93,6 +96,11 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
         for region in g.regions:
             if region.rings is not None:
                 c.add(_patch(region.rings, g.scale, k, origin, "none", _paper(c), 0.9), gid="region-border")
+    if not locator:  # areas without a value are paper-white: outline them over their neighbours' edges
+        for area in areas:
+            if area.rings is not None and area.name not in values:
+                c.add(_patch(area.rings, g.scale, k, origin, "none", c.colors[c.style.rule], 0.45),
+                      gid="no-data-outline")
     if data.highlight is not None:
         target = next(a for a in areas if a.name == data.highlight)
         if target.rings is not None:
@@ -171,7 +179,9 @@ def _legend(c: Canvas, block: ChartBlock, scale: Scale, values: dict[str, float]
             c.text(x, y + step / 2, line, size=7, weight=600, middle=True)
             y += step
     for color, label in _legend_rows(block, scale, values, block.level):
-        c.rect(x, y + step / 2 - SWATCH / 2, SWATCH, SWATCH, color, gid="legend-swatch")
+        outline = c.colors[c.style.rule] if label == NO_DATA else None
+        c.rect(x, y + step / 2 - SWATCH / 2, SWATCH, SWATCH, color, gid="legend-swatch",
+               edge=outline, edge_pt=0.5 if outline else 0)
         c.text(x + SWATCH + 1.2, y + step / 2, label, size=7, middle=True)
         y += step
     return y + step * 0.5
@@ -190,7 +200,7 @@ def _overseas(c: Canvas, overseas: list[geo.Area], scale: Scale | None, values: 
     for n, area in enumerate(overseas, 1):
         middle = y + step * (n + 0.5)
         highlighted = area.name == highlight
+        edge, edge_pt = (c.colors[c.style.accent], 1.1) if highlighted else (c.colors[c.style.rule], 0.5)
         c.rect(x, middle - SWATCH / 2, SWATCH, SWATCH, _fill(c, scale, values, area.name, highlight),
-               gid=f"{level} {level}-{area.slug} overseas", edge=c.colors[c.style.accent] if highlighted else None,
-               edge_pt=1.1 if highlighted else 0)
+               gid=f"{level} {level}-{area.slug} overseas", edge=edge, edge_pt=edge_pt)
         c.text(x + SWATCH + 1.2, middle, area.name, size=7, weight=600 if highlighted else 400, middle=True)

@@ -15,8 +15,6 @@ _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 _NO_ROTATION = re.compile(r"^rotate\(-?0(?:\.0+)? [^)]*\)$")
 _KEEP_TEXT = {"text", "tspan", "title", "desc"}
 
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 
 def finish_svg(raw: str, *, title: str, desc: str, width_mm: float, height_mm: float,
@@ -37,6 +35,7 @@ def finish_svg(raw: str, *, title: str, desc: str, width_mm: float, height_mm: f
             _to_cmyk(element, colors)
     ink = colors[colors.style.ink]
     attrs = {
+        "xmlns": SVG_NS,
         "width": f"{_num(width_mm)}mm", "height": f"{_num(height_mm)}mm", "viewBox": root.get("viewBox", ""),
         "version": "1.1", "role": "img", "aria-label": desc,
         "fill": colors.device_cmyk(ink) if print_variant else ink,
@@ -45,9 +44,13 @@ def finish_svg(raw: str, *, title: str, desc: str, width_mm: float, height_mm: f
     root.attrib.clear()
     root.attrib.update(attrs)
     for index, (tag, text) in enumerate((("title", title), ("desc", desc))):
-        element = ET.Element(f"{{{SVG_NS}}}{tag}")
+        element = ET.Element(tag)
         element.text = text
         root.insert(index, element)
+    # Plain tag names and an xmlns attribute: ET's prefix registry is global, and other
+    # libraries (WeasyPrint's metadata) change it, which would give `ns0:svg`.
+    for element in root.iter():
+        element.tag = _local(element.tag)
     text = ET.tostring(root, encoding="unicode")
     if print_variant and (_HEX.search(text) or "rgb(" in text):
         raise ValueError("an RGB colour is left in a print chart")
@@ -90,8 +93,9 @@ def _rename_ids(root: ET.Element, prefix: str) -> None:
             elif old in new:
                 element.set("id", new[old])
         for name, value in list(element.attrib.items()):
-            if name in (href, "href") and value[1:] in new:
-                element.set(name, "#" + new[value[1:]])
+            if name in (href, "href"):  # SVG 2 `href`: no xlink prefix to keep in HTML
+                del element.attrib[name]
+                element.set("href", "#" + new.get(value[1:], value[1:]))
             elif "url(#" in value:
                 element.set(name, _REF.sub(lambda m: f"url(#{new.get(m.group(1), m.group(1))})", value))
 
