@@ -13,7 +13,7 @@ from typing import Any
 from .errors import ContentError, Problem
 from .html import build_html
 from .models import Publication
-from .paths import CONTENT, FONTS, LAYOUTS, OUT
+from .paths import CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
 from .render import Renderer, WeasyWarnings
 from .theme import Theme, load_theme
@@ -53,7 +53,7 @@ class Builder:
         self.out = out
         self.theme_override = theme_override
         self.strict = strict
-        self.renderer = Renderer(roots=(FONTS, LAYOUTS))
+        self.renderer = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
 
     def load(self, name: str) -> tuple[Publication, Theme, list[Problem]]:
         root = self.content / name

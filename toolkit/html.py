@@ -14,6 +14,8 @@ from markupsafe import Markup
 from . import markdown
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
+from .paths import IMAGE_CACHE
+from .resources import print_ready_image
 from .theme import Theme
 from .typography import french_html
 
@@ -73,12 +75,16 @@ def french_date(value: Any) -> str:
     return format_date(value, format="d MMMM y", locale="fr_FR")
 
 
-def image_finder(publication: Publication) -> Callable[[str], str | None]:
-    """Relative URL of an image in the publication's images/ folder, or None to draw the frame."""
+def image_finder(publication: Publication, theme: Theme, variant: str) -> Callable[[str], str | None]:
+    """URL of an image of the publication's images/ folder (a CMYK copy in print), or None to draw the frame."""
     images = publication.root / "images"
 
     def find(src: str) -> str | None:
-        return f"images/{src}" if (images / src).is_file() else None
+        if not (images / src).is_file():
+            return None
+        if variant == "print":
+            return print_ready_image(images / src, theme.output_profile, IMAGE_CACHE).as_uri()
+        return f"images/{src}"
     return find
 
 
@@ -98,7 +104,8 @@ def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[
             continue
         entries.append(ContentsEntry(part.meta.title, anchors[id(part)], 1, part.meta.accent))
         for block in walk_blocks(part.body):
-            if isinstance(block, Article) and block.level == 2:
+            # An article repeating its part's title (a one-article part) is not listed twice.
+            if isinstance(block, Article) and block.level == 2 and block.title != part.meta.title:
                 entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent))
     return entries
 
@@ -144,7 +151,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
-        "image_url": image_finder(publication),
+        "image_url": image_finder(publication, theme, variant),
         **(extra_context or {}),
     }
     try:

@@ -51,6 +51,16 @@ class Photo(Strict):
     caption: str | None = Field(None, description="Caption printed under the photo")
     size: Literal["full", "half", "column", "wide"] = Field("column", description="Width on the page")
 
+    @field_validator("src")
+    @classmethod
+    def _plain_file_name(cls, value: str | None) -> str | None:
+        from .resources import image_name_problem
+
+        problem = image_name_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class Quote(Strict):
     """A pull quote that stands out from the text."""

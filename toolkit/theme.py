@@ -11,7 +11,7 @@ from .load import parse_yaml, read_text
 from .paths import FONTS, LAYOUTS
 
 THEME_FILE = "theme.yaml"
-KNOWN_TOKEN_GROUPS = {"name", "parent", "description", "fonts", "colors", "chart_palette", "page", "type"}
+KNOWN_TOKEN_GROUPS = {"name", "parent", "description", "fonts", "colors", "chart_palette", "page", "type", "print"}
 
 
 def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
@@ -50,6 +50,15 @@ class Theme:
     def stylesheets(self) -> list[Path]:
         """CSS files, base first so that child themes override it."""
         return [folder / "style.css" for folder in reversed(self.folders) if (folder / "style.css").is_file()]
+
+    @property
+    def output_profile(self) -> Path:
+        """The printer's ICC profile (`print.output_profile` token, relative to the theme that sets it)."""
+        for folder in self.folders:
+            candidate = folder / self.tokens.get("print", {}).get("output_profile", "")
+            if candidate.is_file():
+                return candidate
+        return LAYOUTS / "base" / "icc" / "ISOcoated_v2_300_bas.icc"
 
     def variant_stylesheets(self, variant: str) -> list[Path]:
         """`print.css` or `screen.css` of each theme folder, base first."""

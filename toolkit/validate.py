@@ -8,7 +8,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problems
 from .load import Located, RawBlock, RawProse, RawPublication, read_publication
-from .models import BLOCKS, BODY_BLOCKS, Part, PartMeta, Prose, Publication, PublicationMeta
+from .models import BLOCKS, BODY_BLOCKS, Part, PartMeta, Photo, Prose, Publication, PublicationMeta
+from .resources import image_file_problem
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -83,6 +84,16 @@ def validate_located(model: type[BaseModel], data: Located, problems: Problems,
         return None
 
 
+def check_photos(model: BaseModel, fields: Located, images: Path, problems: Problems) -> None:
+    """Image files named by a block (itself a photo, or its `photo` field) exist and are real images."""
+    for key, photo in (((), model), (("photo",), getattr(model, "photo", None))):
+        if isinstance(photo, Photo) and photo.src:
+            found = image_file_problem(images, photo.src)
+            if found:
+                line = fields.line_of((*key, "src"))
+                getattr(problems, found[0])(fields.path, line, found[1])
+
+
 def validate_body(items: list[RawProse | RawBlock], problems: Problems) -> list[Any]:
     """Validate the blocks of a body, in order; prose stays Markdown text."""
     body: list[Any] = []
@@ -108,7 +119,10 @@ def validate_block(raw: RawBlock, problems: Problems) -> BaseModel | None:
     elif raw.has_body:
         problems.error(raw.path, raw.line, f"block '{raw.name}' takes no text after '---': "
                                            "put its text in a field")
-    return validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
+    block = validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
+    if block is not None:
+        check_photos(block, raw.fields, raw.path.parent.parent / "images", problems)
+    return block
 
 
 def validate_publication(raw: RawPublication, problems: Problems) -> Publication | None:
@@ -117,6 +131,8 @@ def validate_publication(raw: RawPublication, problems: Problems) -> Publication
     parts: list[Part] = []
     for raw_part in raw.parts:
         part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
+        if part_meta is not None:
+            check_photos(part_meta, raw_part.front, raw.root / "images", problems)
         body = validate_body(raw_part.body, problems)
         if part_meta is not None:
             parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))

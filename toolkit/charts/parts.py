@@ -30,10 +30,12 @@ def _legend(c: Canvas, data: ChartData, colors: list[str], values: list[str], sh
     """Rows of swatch, label, value (and share), centred on `middle`; returns the bottom."""
     value_w = max(c.measure(v, weight=600) for v in values)
     share_w = max(c.measure(s, size=7) for s in shares) + 1.5 if shares else 0.0
-    label_w = c.width - x0 - SWATCH - 1.2 - value_w - share_w - 1.8
-    if label_w < 10:
+    room = c.width - x0 - SWATCH - 1.2 - value_w - share_w - 2.5
+    if room < 10:
         raise LayoutError(f"the legend has no room in {c.width:g} mm: widen the chart")
-    rows = [c.wrap(label, label_w, weight=_weight(data, i)) for i, label in enumerate(data.labels)]
+    rows = [c.wrap(label, room, weight=_weight(data, i)) for i, label in enumerate(data.labels)]
+    label_w = max(c.measure(line, weight=_weight(data, i)) for i, lines in enumerate(rows) for line in lines)
+    right = x0 + SWATCH + 1.2 + label_w + 2.5 + value_w  # values close to their labels
     line_h, spacing = c.line_height(), 1.3
     height = sum(len(r) * line_h for r in rows) + spacing * (len(rows) - 1)
     if height > c.height:
@@ -44,10 +46,10 @@ def _legend(c: Canvas, data: ChartData, colors: list[str], values: list[str], sh
         center = y + line_h / 2
         c.rect(x0, center - SWATCH / 2, SWATCH, SWATCH, colors[i])
         c.lines(x0 + SWATCH + 1.2, y + row_h / 2, lines, weight=_weight(data, i))
-        right = c.width - share_w
         c.text(right, center, values[i], weight=600, ha="right", middle=True)
         if shares:
-            c.text(c.width, center, shares[i], size=7, ha="right", middle=True, color=c.colors[c.style.muted])
+            c.text(right + share_w, center, shares[i], size=7, ha="right", middle=True,
+                   color=c.colors[c.style.muted])
         y += row_h + spacing
     return y
 

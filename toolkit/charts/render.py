@@ -62,6 +62,9 @@ def draw(block: ChartBlock, data: ChartData, style: ChartStyle) -> str:
 
 def _rc(style: ChartStyle) -> dict[str, Any]:
     return {
+        
+        
+        "path.simplify_threshold": 0.5,
         "svg.fonttype": "none",  # text stays text, set by WeasyPrint through @font-face
         "svg.hashsalt": HASH_SALT,  # stable clip-path ids
         "font.family": [style.font_family],
