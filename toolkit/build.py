@@ -20,6 +20,7 @@ from .theme import Theme, load_theme
 from .validate import load_publication
 
 VARIANTS = ("print", "screen")
+MAX_LAYOUT_PASSES = 4
 
 
 @dataclass
@@ -67,14 +68,12 @@ class Builder:
     def build(self, name: str, variant: str) -> BuildResult:
         started = time.perf_counter()
         publication, theme, warnings = self.load(name)
-        html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
-                              extra_context={"document_date": document_date(publication)})
-        html = html_doc.html
         captured = WeasyWarnings()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(captured)
         try:
-            document = self.renderer.document(html, publication.root, theme, variant)
+            html_doc, document = self.lay_out(publication, theme, variant)
+            html = html_doc.html
             identity = _identifier(name, variant, html)
             pdf = self.renderer.write_pdf(document, variant, identifier=identity)
         finally:
@@ -90,6 +89,22 @@ class Builder:
         return BuildResult(name, variant, path, len(document.pages) + blanks, len(pdf),
                            time.perf_counter() - started, blanks, all_warnings)
 
+    def lay_out(self, publication: Publication, theme: Theme, variant: str) -> tuple[Any, Any]:
+        """Lay out the pages; where a chapter opener would follow a blank page, its case study fills it.
+
+        Moving a case study changes the chapter's length and so the next chapter's side: repeat until
+        nothing moves (two or three passes; most documents need one)."""
+        leads: set[str] = set()
+        for _ in range(MAX_LAYOUT_PASSES):
+            html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
+                                  extra_context={"document_date": document_date(publication), "lead_chapters": leads})
+            document = self.renderer.document(html_doc.html, publication.root, theme, variant)
+            wanted = lead_pages_wanted(document, html_doc.chapters, leads)
+            if wanted == leads:
+                break
+            leads = wanted
+        return html_doc, document
+
     def _overrides(self, publication: Publication) -> list[Path]:
         if publication.meta.layouts:
             return [publication.root / publication.meta.layouts]
@@ -104,6 +119,28 @@ def document_date(publication: Publication) -> str:
     moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() \
         else dt.datetime.now(dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> set[str]:
+    """Chapters that should get a lead page: those whose opener (or lead page) follows a blank page."""
+    page_of = {anchor: index for index, page in enumerate(document.pages) for anchor in page.anchors}
+    wanted = set()
+    for chapter in chapters:
+        first = page_of.get(f"lead-{chapter}", page_of.get(chapter))
+        if first is None or first == 0:
+            continue
+        blank_before = _is_blank(document.pages[first - 1])
+        if chapter in leads:
+            if not blank_before:   # the lead page fills what would be blank: keep it
+                wanted.add(chapter)
+        elif blank_before:
+            wanted.add(chapter)
+    return wanted
+
+
+def _is_blank(page: Any) -> bool:
+    # WeasyPrint marks the pages it adds for `break-before: right|left` as blank page types.
+    return bool(getattr(getattr(page, "_page_box", None), "page_type", None) and page._page_box.page_type.blank)
 
 
 def _has_layout(publication: Publication, layout: str, index: int) -> bool:

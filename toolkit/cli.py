@@ -106,6 +106,38 @@ def _binding_of(path: str) -> str | None:
     return data.get("binding", PublicationMeta.model_fields["binding"].default)
 
 
+def _page_range(text: str | None) -> list[int] | None:
+    """'3-5,8' → [3, 4, 5, 8]."""
+    if not text:
+        return None
+    pages: list[int] = []
+    for chunk in text.split(","):
+        first, _, last = chunk.partition("-")
+        pages.extend(range(int(first), int(last or first) + 1))
+    return pages
+
+
+@main.command()
+@click.argument("publication")
+@click.option("--variant", type=click.Choice(["print", "screen"]), default="screen", show_default=True)
+@click.option("--pages", default=None, help="Pages to write as PNG, e.g. 3-5 or 1,4-6 (default: all).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT, show_default=True)
+@click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
+def preview(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None) -> None:
+    """Build PUBLICATION and write PNG pages and a contact sheet of spreads under OUT/<publication>/preview/."""
+    from .build import Builder
+    from .preview import write_previews
+
+    try:
+        result = Builder(content=content, out=out, theme_override=theme).build(publication, variant)
+    except ContentError as error:
+        _report_problems(error)
+        sys.exit(1)
+    written, sheet = write_previews(result.path, out / publication / "preview", _page_range(pages))
+    click.echo(f"{len(written)} page(s) and the contact sheet written: {sheet}")
+
+
 @main.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the schema to this file instead of the terminal.")

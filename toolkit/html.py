@@ -138,6 +138,7 @@ class HtmlDocument:
 
     html: str
     headings: dict[str, str]  # anchor → heading text
+    chapters: list[str]       # anchors of the chapter openers, in order
 
 
 def build_html(publication: Publication, theme: Theme, variant: str,
@@ -152,6 +153,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),
+        "lead_chapters": set(),  # filled by the build when it lays out pages
         **(extra_context or {}),
     }
     try:
@@ -159,7 +161,8 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     except TemplateNotFound as error:
         raise ContentError([Problem(theme.folders[0], 0, f"template '{error.name}' not found in "
                                     f"{', '.join(str(p) for p in search_path(theme, overrides or []))}")])
-    return HtmlDocument(french_html(html), headings)
+    chapters = [anchors[id(part)] for part in publication.parts if part.meta.layout == "chapter"]
+    return HtmlDocument(french_html(html), headings, chapters)
 
 
 def part_classes(part: Part) -> str:

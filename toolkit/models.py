@@ -71,7 +71,7 @@ class Quote(Strict):
     role: str | None = Field(None, description="The author's role")
 
 
-class Testimonial(Strict):
+class Testimonial(Place):
     """A first-person testimony introduced by the witness's name."""
 
     kind: Literal["testimonial"] = Field("testimonial", description="Block name")
@@ -271,8 +271,10 @@ BODY_BLOCKS = {name for name, model in BLOCKS.items() if issubclass(model, Boxed
 class PartMeta(Strict):
     """Front matter of a part (one Markdown file)."""
 
-    layout: Literal["cover", "contents", "page", "chapter", "back-cover", "letterhead"] = Field(
-        "page", description="How the part is laid out")
+    layout: Literal["cover", "contents", "page", "section", "chapter", "back-cover", "letterhead"] = Field(
+        "page", description="How the part is laid out: page starts a new page, section follows the previous "
+                            "part on the same page, chapter opens on a right-hand page")
+    columns: Literal[1, 2] = Field(2, description="Text columns of the body")
     title: str | None = Field(None, description="Title of the part")
     kicker: str | None = Field(None, description="Line over the title")
     subtitle: str | None = Field(None, description="Line under the title")
@@ -295,7 +297,7 @@ class Part(BaseModel):
     def in_contents(self) -> bool:
         if self.meta.toc is not None:
             return self.meta.toc
-        return self.meta.layout in ("page", "chapter") and bool(self.meta.title)
+        return self.meta.layout in ("page", "section", "chapter") and bool(self.meta.title)
 
 
 class PublicationMeta(Strict):

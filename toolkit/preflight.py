@@ -22,9 +22,10 @@ import shutil
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 LEVELS = ("error", "warning", "info")
 VARIANTS = ("print", "screen")
@@ -36,9 +37,11 @@ BLEED_TOLERANCE_MM = 0.1
 PRINT_MIN_PPI = 300
 PPI_TOLERANCE = 0.99  # 299 ppi after float rounding of a 300 ppi image is fine
 SUBPROCESS_TIMEOUT = 120
+MAX_OPERATORS = 5_000_000  # content operators interpreted per file before the walk gives up
 
 NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 NS_DC = "http://purl.org/dc/elements/1.1/"
+NS_PDF = "http://ns.adobe.com/pdf/1.3/"
 NS_PDFX = "http://ns.adobe.com/pdfx/1.3/"
 NS_PDFXID = "http://www.npes.org/pdfx/ns/id/"
 NS_PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
@@ -57,7 +60,7 @@ RULES: dict[str, str] = {
     "font-subset": "a font is embedded whole, not subset (no ABCDEF+ prefix)",
     "type3-font": "a Type3 font (glyphs drawn as content streams)",
     "link-dest": "a link annotation whose destination does not exist",
-    "pdfx-version": "print: XMP does not say PDF/X-4",
+    "pdfx-version": "print: XMP does not say PDF/X-4 (error); pdfxid: or pdf:Trapped missing (warning)",
     "output-intent": "print: no /GTS_PDFX output intent with a CMYK (N 4) DestOutputProfile",
     "rgb-colour": "print: an RGB colour operator, colour space or shading (rg/RG, cs/CS, sh, patterns)",
     "rgb-image": "print: an RGB image (Image XObject or inline image)",
@@ -77,7 +80,8 @@ RULES: dict[str, str] = {
     "figure-alt": "screen: a /Figure structure element without /Alt (or /ActualText)",
     "outlines": "screen: no /Outlines or an empty outline",
     "gs-open": "with readers=True: Ghostscript fails to interpret the file",
-    "reader-text": "with readers=True: pypdfium2, pypdf and pdftotext extract different text",
+    "reader-text": "with readers=True: pypdfium2, pypdf and pdftotext extract different text (warning), "
+                   "or the same text with other spaces or in another reading order (info)",
     "internal": "a check itself failed on this file (malformed object): reported instead of a traceback",
 }
 
@@ -155,7 +159,10 @@ def check_pdf(path: Path, variant: str | None = None, binding: str | None = None
 
     with pdf:
         checker = _Checker(pdf, path, report, variant, binding)
-        checker.run()
+        try:
+            checker.run()
+        except Exception as exc:  # noqa: BLE001 - last safety net: a finding, never a traceback
+            report.findings.append(Finding("error", "internal", f"the checks stopped: {_short(exc)}"))
     if readers:
         _check_readers(path, report)
     _qpdf_check(path, report)
@@ -164,8 +171,25 @@ def check_pdf(path: Path, variant: str | None = None, binding: str | None = None
 
 
 def check_files(paths: Iterable[Path | str], variant: str | None = None, binding: str | None = None, *,
-                readers: bool = False) -> list[Report]:
-    return [check_pdf(Path(p), variant=variant, binding=binding, readers=readers) for p in paths]
+                binding_of: Callable[[str], str | None] | None = None, readers: bool = False) -> list[Report]:
+    """Check each file. When `binding` is None, `binding_of(path)` (if given) names each file's binding,
+    e.g. from the publication it was built from; None from it skips the page-count rule."""
+    reports = []
+    for path in paths:
+        file_binding, note = binding, None
+        if file_binding is None and binding_of is not None:
+            try:
+                file_binding = binding_of(str(path))
+            except Exception as exc:  # noqa: BLE001 - the lookup failing only skips the page-count rule
+                file_binding, note = None, f"binding not known ({_short(exc)}): page count not checked"
+            if file_binding is not None and file_binding not in BINDING_MULTIPLE:
+                note = f"unknown binding {file_binding!r}: page count not checked"
+                file_binding = None
+        report = check_pdf(Path(path), variant=variant, binding=file_binding, readers=readers)
+        if note:
+            report.findings.append(Finding("info", "page-count", note))
+        reports.append(report)
+    return reports
 
 
 def format_table(reports: list[Report]) -> str:
@@ -182,7 +206,8 @@ def format_table(reports: list[Report]) -> str:
                 for f in sorted(report.findings, key=lambda f: order.get(f.level, 9))]
         lines = [head]
         if rows:
-            widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(("rule", "level", "page"))]
+            widths = [max(len(h), *(len(r[i]) for r in rows))
+                      for i, h in enumerate(("rule", "level", "page"))]
             header = ("rule", "level", "page", "message")
             fmt = f"  {{:<{widths[0]}}}  {{:<{widths[1]}}}  {{:>{widths[2]}}}  {{}}"
             lines.append(fmt.format(*header))
@@ -195,8 +220,10 @@ def format_table(reports: list[Report]) -> str:
 
 
 def main(paths: list[str], as_json: bool = False, variant: str | None = None, binding: str | None = None,
-         *, readers: bool = False) -> int:
-    """Print the reports; exit code 0 (clean), 1 (an error finding), 2 (a file missing or unreadable)."""
+         *, binding_of: Callable[[str], str | None] | None = None, readers: bool = False) -> int:
+    """Print the reports; exit code 0 (clean), 1 (an error finding), 2 (a file missing or unreadable).
+
+    `binding_of(path)` gives each file's binding when `binding` is None (see `check_files`)."""
     import sys
 
     try:
@@ -204,7 +231,7 @@ def main(paths: list[str], as_json: bool = False, variant: str | None = None, bi
     except ValueError as exc:
         print(f"toolkit check: {exc}", file=sys.stderr)
         return 2
-    reports = check_files(paths, variant=variant, binding=binding, readers=readers)
+    reports = check_files(paths, variant=variant, binding=binding, binding_of=binding_of, readers=readers)
     if as_json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -251,7 +278,7 @@ def ghostscript_opens(path: Path | str) -> tuple[bool, str]:
         done = subprocess.run(
             [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage", "-dPDFSTOPONERROR",
              "--", str(path)],
-            capture_output=True, text=True, errors="replace", timeout=SUBPROCESS_TIMEOUT)
+            check=False, capture_output=True, text=True, errors="replace", timeout=SUBPROCESS_TIMEOUT)
     except subprocess.TimeoutExpired:
         return False, f"ghostscript did not finish within {SUBPROCESS_TIMEOUT} s"
     output = (done.stdout + done.stderr).strip()
@@ -260,7 +287,8 @@ def ghostscript_opens(path: Path | str) -> tuple[bool, str]:
 
 
 _SPACES = re.compile(r"\s+")
-_HYPHEN_BREAK = re.compile(r"[-\u2010\u00ad]\s*[\r\n]\s*")
+_HYPHEN_BREAK = re.compile(r"[-\u2010\u00ad]\s*[\r\n]\s*|[\ufffe\x02]\s*")  # pdfium marks a
+# hyphenation break with U+FFFE (older builds U+0002)
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x02"), None)
 _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u2032"), "'")
 
@@ -303,10 +331,11 @@ def _text_pdftotext(path: Path) -> str | None:
     exe = shutil.which("pdftotext")
     if exe is None:
         return None
-    done = subprocess.run([exe, "-enc", "UTF-8", "-q", str(path), "-"], capture_output=True,
+    done = subprocess.run([exe, "-enc", "UTF-8", "-q", str(path), "-"], check=False, capture_output=True,
                           timeout=SUBPROCESS_TIMEOUT)
     if done.returncode != 0:
-        raise RuntimeError(f"pdftotext exit {done.returncode}: {done.stderr.decode(errors='replace').strip()}")
+        message = done.stderr.decode(errors="replace").strip()
+        raise RuntimeError(f"pdftotext exit {done.returncode}: {message}")
     return done.stdout.decode("utf-8", errors="replace")
 
 
@@ -320,18 +349,33 @@ def _check_readers(path: Path, report: Report) -> None:
         level = "info" if why == "not installed" else "error"
         report.findings.append(Finding(level, "reader-text", f"{name}: {why}"))
     normalised = {name: normalise_text(text) for name, text in texts.items()}
-    if len(set(normalised.values())) > 1:
-        names = list(normalised)
-        reference = normalised[names[0]]
-        for name in names[1:]:
-            other = normalised[name]
-            if other != reference:
-                at = next((i for i, (a, b) in enumerate(zip(reference, other)) if a != b),
-                          min(len(reference), len(other)))
-                report.findings.append(Finding(
-                    "warning", "reader-text",
-                    f"{names[0]} and {name} differ from character {at}: "
-                    f"{reference[max(0, at - 20):at + 30]!r} vs {other[max(0, at - 20):at + 30]!r}"))
+    names = list(normalised)
+    for name in names[1:]:
+        kind, detail = _compare_texts(normalised[names[0]], normalised[name])
+        if kind == "same":
+            continue
+        level = "warning" if kind == "different" else "info"
+        report.findings.append(Finding(level, "reader-text", f"{names[0]} and {name}: {detail}"))
+
+
+def _compare_texts(reference: str, other: str) -> tuple[str, str]:
+    """'same', 'spacing' (only spaces differ), 'order' (same characters, another reading order) or
+    'different', with a description of the first difference (spaces ignored)."""
+    if reference == other:
+        return "same", ""
+    left = [(i, c) for i, c in enumerate(reference) if c != " "]
+    right = [(i, c) for i, c in enumerate(other) if c != " "]
+    if [c for _, c in left] == [c for _, c in right]:
+        return "spacing", "the same text except for spaces (letter-spacing, justification)"
+    at = next((k for k, (a, b) in enumerate(zip(left, right, strict=False)) if a[1] != b[1]),
+              min(len(left), len(right)))
+    i = left[at][0] if at < len(left) else len(reference)
+    j = right[at][0] if at < len(right) else len(other)
+    context = f"{reference[max(0, i - 30):i + 40]!r} vs {other[max(0, j - 30):j + 40]!r}"
+    if sorted(c for _, c in left) == sorted(c for _, c in right):
+        return "order", f"the same characters in another reading order (columns, tables), from {context}"
+    counts = f"{len(left)} vs {len(right)} characters without spaces"
+    return "different", f"different text ({counts}), from {context}"
 
 
 # --------------------------------------------------------------------------- the checker
@@ -384,6 +428,17 @@ class _Gfx:
     stroke_key: tuple | None = None
 
 
+_XOBJECT_NAME = re.compile(r"(?<=Form XObject )/\S+")
+
+
+def _natural(text: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
 class _Checker:
     def __init__(self, pdf: Any, path: Path, report: Report, variant: str | None, binding: str | None):
         import pikepdf
@@ -397,6 +452,7 @@ class _Checker:
         self.findings = report.findings
         self.page_index: dict[tuple[int, int], int] = {}
         self.fonts: dict[tuple[int, int], tuple[Any, str, int]] = {}
+        self.font_pages: dict[tuple[int, int], int] = {}  # first page where a font is selected (Tf)
         self.parsed: dict[tuple[int, int], list] = {}
         self.rgb: dict[tuple, _RgbUse] = {}
         self.images: dict[tuple, dict[str, Any]] = {}
@@ -404,6 +460,8 @@ class _Checker:
         self.features: dict[str, tuple[float, str]] = {}
         self.xmp: dict[str, str] = {}
         self.trimboxes: dict[int, list[float]] = {}
+        self.active_forms: set[tuple[int, int]] = set()  # forms being walked: a form drawing itself
+        self.budget = MAX_OPERATORS
 
     # -- driver
 
@@ -412,14 +470,14 @@ class _Checker:
         self.report.pages = len(pdf.pages)
         for warning in pdf.get_warnings():
             self.findings.append(Finding("warning", "repaired", f"pikepdf: {_short(warning)}"))
-        if pdf.is_encrypted:
-            level = "error" if self.asked_variant == "print" else "warning"
-            self.findings.append(Finding(level, "encrypted", "the file is encrypted"))
         self.page_index = {page.obj.objgen: i + 1 for i, page in enumerate(pdf.pages)}
         self._guard("xmp", self._read_xmp)
         variant = self._detect_variant()
         self.report.variant = variant
         self.variant = variant
+        if pdf.is_encrypted:
+            level = "error" if variant == "print" else "warning"
+            self.findings.append(Finding(level, "encrypted", "the file is encrypted"))
 
         if variant == "print":
             self._guard("pdfx-version", self._check_pdfx)
@@ -456,7 +514,8 @@ class _Checker:
             self.findings.append(Finding("warning", "xmp", f"XMP metadata cannot be parsed: {_short(exc)}"))
 
     def _pdfx_version(self) -> str | None:
-        return self.xmp.get(f"{{{NS_PDFXID}}}GTS_PDFXVersion") or self.xmp.get(f"{{{NS_PDFX}}}GTS_PDFXVersion")
+        return (self.xmp.get(f"{{{NS_PDFXID}}}GTS_PDFXVersion")
+                or self.xmp.get(f"{{{NS_PDFX}}}GTS_PDFXVersion"))
 
     def _detect_variant(self) -> str | None:
         detected = []
@@ -478,7 +537,8 @@ class _Checker:
                 "neither pdfx:GTS_PDFXVersion nor pdfuaid:part in the XMP: only the common checks ran "
                 "(give the variant explicitly)"))
             return None
-        self.findings.append(Finding("info", "variant", "the XMP claims both PDF/X and PDF/UA: checked as print"))
+        self.findings.append(Finding("info", "variant",
+                                     "the XMP claims both PDF/X and PDF/UA: checked as print"))
         return "print"
 
     # -- print: conformance claims
@@ -491,8 +551,13 @@ class _Checker:
         elif not version.strip().startswith("PDF/X-4"):
             self.findings.append(Finding("error", "pdfx-version", f"XMP says {version!r}, expected PDF/X-4"))
         elif not self.xmp.get(f"{{{NS_PDFXID}}}GTS_PDFXVersion"):
+            self.findings.append(Finding(
+                "warning", "pdfx-version",
+                "PDF/X-4 requires pdfxid:GTS_PDFXVersion in the XMP (only pdfx: found)"))
+        trapped = self.xmp.get(f"{{{NS_PDF}}}Trapped")
+        if version and (trapped or "").strip() not in ("True", "False"):
             self.findings.append(Finding("warning", "pdfx-version",
-                                         "PDF/X-4 requires pdfxid:GTS_PDFXVersion in the XMP (only pdfx: found)"))
+                                         f"XMP pdf:Trapped is {trapped!r}: PDF/X wants True or False"))
 
     def _check_output_intent(self) -> None:
         intents = self.pdf.Root.get("/OutputIntents")
@@ -514,20 +579,22 @@ class _Checker:
                 self.findings.append(Finding("warning", "output-intent",
                                              f"no embedded DestOutputProfile (condition {condition!r})"))
             else:
-                self.findings.append(Finding("error", "output-intent", "the output intent has no DestOutputProfile"))
+                self.findings.append(Finding("error", "output-intent",
+                                             "the output intent has no DestOutputProfile"))
             return
         n = int(profile.get("/N", 0))
         space = _icc_space(profile)
         if n != 4 or (space and space != "CMYK"):
+            detail = f" ({space})" if space else ""
             self.findings.append(Finding(
                 "error", "output-intent",
-                f"DestOutputProfile has N {n}{f' ({space})' if space else ''}: expected a CMYK profile (N 4)"))
+                f"DestOutputProfile has N {n}{detail}: expected a CMYK profile (N 4)"))
             return
         if not condition:
             self.findings.append(Finding("warning", "output-intent", "no OutputConditionIdentifier"))
-        self.findings.append(Finding("info", "output-intent",
-                                     f"CMYK output intent {condition or ''}{f' ({info})' if info and info != condition else ''}"
-                                     .replace("  ", " ").strip()))
+        described = " ".join(part for part in (condition, f"({info})" if info and info != condition else None)
+                             if part)
+        self.findings.append(Finding("info", "output-intent", f"CMYK output intent {described}".strip()))
 
     # -- print: boxes and pages
 
@@ -543,18 +610,21 @@ class _Checker:
                 continue
             trim, bleed = _box(obj["/TrimBox"]), _box(obj["/BleedBox"])
             self.trimboxes[number] = trim
-            sizes.setdefault((round((trim[2] - trim[0]) / MM, 1), round((trim[3] - trim[1]) / MM, 1)), []).append(number)
+            size = (round((trim[2] - trim[0]) / MM, 1), round((trim[3] - trim[1]) / MM, 1))
+            sizes.setdefault(size, []).append(number)
             margins = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
             if any(abs(m - bleed_pt) > tolerance for m in margins):
-                text = ", ".join(f"{side} {m / MM:.2f}" for side, m in zip(("left", "bottom", "right", "top"), margins))
-                self.findings.append(Finding("error", "bleed",
-                                             f"BleedBox is not TrimBox + {BLEED_MM:g} mm: bleed (mm) {text}", number))
+                sides = ("left", "bottom", "right", "top")
+                text = ", ".join(f"{side} {m / MM:.2f}" for side, m in zip(sides, margins, strict=True))
+                self.findings.append(Finding(
+                    "error", "bleed", f"BleedBox is not TrimBox + {BLEED_MM:g} mm: bleed (mm) {text}",
+                    number))
             epsilon = 0.01
             if (media[0] > bleed[0] + epsilon or media[1] > bleed[1] + epsilon
                     or media[2] < bleed[2] - epsilon or media[3] < bleed[3] - epsilon):
-                self.findings.append(Finding("error", "mediabox",
-                                             f"MediaBox {_fmt_box(media)} does not contain BleedBox {_fmt_box(bleed)}",
-                                             number))
+                self.findings.append(Finding(
+                    "error", "mediabox",
+                    f"MediaBox {_fmt_box(media)} does not contain BleedBox {_fmt_box(bleed)}", number))
         if len(sizes) == 1:
             (w, h), _ = next(iter(sizes.items()))
             self.findings.append(Finding("info", "trim-size", f"trim size {w:g} x {h:g} mm on every page"))
@@ -577,38 +647,51 @@ class _Checker:
 
     def _walk_pages(self) -> None:
         for number, page in enumerate(self.pdf.pages, start=1):
-            obj = page.obj
-            resources = _inherited(obj, "/Resources")
-            if resources is None:
-                resources = self.pk.Dictionary()
-            self._check_group(obj, _Stream(number, "page"))
-            self._collect_fonts(resources, number)
             try:
-                instructions = self.pk.parse_content_stream(page)
-            except Exception as exc:  # noqa: BLE001
+                self._walk_page(number, page)
+            except _OutOfBudget:
+                self.findings.append(Finding(
+                    "warning", "internal",
+                    f"more than {MAX_OPERATORS} content operators: colours and images checked up to here",
+                    number))
+                return
+            except Exception as exc:  # noqa: BLE001 - one malformed page must not hide the others
                 self.findings.append(Finding("error", "internal",
-                                             f"page content stream cannot be parsed: {_short(exc)}", number))
-                instructions = []
-            self._interpret(instructions, resources, _Stream(number, "page content"), IDENTITY, depth=0)
-            for index, annot in enumerate(obj.get("/Annots", None) or []):
-                if not isinstance(annot, self.pk.Dictionary):
-                    continue
-                subtype = str(annot.get("/Subtype", "/Annot"))[1:]
-                appearances = annot.get("/AP")
-                if not isinstance(appearances, self.pk.Dictionary):
-                    continue
-                for state_key in ("/N", "/R", "/D"):
-                    entry = appearances.get(state_key)
-                    streams = []
-                    if isinstance(entry, self.pk.Stream):
-                        streams.append(("", entry))
-                    elif isinstance(entry, self.pk.Dictionary):
-                        streams.extend((str(k), v) for k, v in entry.items() if isinstance(v, self.pk.Stream))
-                    for state, stream in streams:
-                        where = f"{subtype} annotation #{index + 1} appearance {state_key[1:]}{state}"
-                        rect = _box(annot["/Rect"]) if "/Rect" in annot else [0, 0, 0, 0]
-                        self._walk_form(stream, resources, _Stream(number, where),
-                                        (1.0, 0.0, 0.0, 1.0, rect[0], rect[1]), depth=1)
+                                             f"page content cannot be walked: {_short(exc)}", number))
+
+    def _walk_page(self, number: int, page: Any) -> None:
+        obj = page.obj
+        resources = _inherited(obj, "/Resources")
+        if resources is None:
+            resources = self.pk.Dictionary()
+        self._check_group(obj, _Stream(number, "page"))
+        self._collect_fonts(resources, number)
+        try:
+            instructions = self.pk.parse_content_stream(page)
+        except Exception as exc:  # noqa: BLE001
+            self.findings.append(Finding("error", "internal",
+                                         f"page content stream cannot be parsed: {_short(exc)}", number))
+            instructions = []
+        self._interpret(instructions, resources, _Stream(number, "page content"), IDENTITY, depth=0)
+        for index, annot in enumerate(obj.get("/Annots", None) or []):
+            if not isinstance(annot, self.pk.Dictionary):
+                continue
+            subtype = str(annot.get("/Subtype", "/Annot"))[1:]
+            appearances = annot.get("/AP")
+            if not isinstance(appearances, self.pk.Dictionary):
+                continue
+            for state_key in ("/N", "/R", "/D"):
+                entry = appearances.get(state_key)
+                streams = []
+                if isinstance(entry, self.pk.Stream):
+                    streams.append(("", entry))
+                elif isinstance(entry, self.pk.Dictionary):
+                    streams.extend((str(k), v) for k, v in entry.items() if isinstance(v, self.pk.Stream))
+                for state, stream in streams:
+                    where = f"{subtype} annotation #{index + 1} appearance {state_key[1:]}{state}"
+                    rect = _box(annot["/Rect"]) if "/Rect" in annot else [0, 0, 0, 0]
+                    self._walk_form(stream, resources, _Stream(number, where),
+                                    (1.0, 0.0, 0.0, 1.0, rect[0], rect[1]), depth=1)
 
     def _parse(self, stream: Any) -> list:
         key = stream.objgen
@@ -620,8 +703,17 @@ class _Checker:
         return instructions
 
     def _walk_form(self, form: Any, parent_resources: Any, where: _Stream, ctm: Matrix, depth: int) -> None:
-        if depth > 32:
+        key = _key(form)
+        if depth > 32 or key in self.active_forms:
             return
+        self.active_forms.add(key)
+        try:
+            self._walk_form_body(form, parent_resources, where, ctm, depth)
+        finally:
+            self.active_forms.discard(key)
+
+    def _walk_form_body(self, form: Any, parent_resources: Any, where: _Stream, ctm: Matrix,
+                        depth: int) -> None:
         resources = form.get("/Resources")
         if resources is None:
             resources = parent_resources  # old files inherit the page's resources
@@ -631,17 +723,22 @@ class _Checker:
         try:
             instructions = self._parse(form)
         except Exception as exc:  # noqa: BLE001
-            self.findings.append(Finding("error", "internal", f"{where.where}: cannot parse: {_short(exc)}", where.page))
+            self.findings.append(Finding("error", "internal", f"{where.where}: cannot parse: {_short(exc)}",
+                                         where.page))
             return
         self._interpret(instructions, resources, where, _mul(matrix, ctm), depth)
 
-    def _interpret(self, instructions: Iterable, resources: Any, where: _Stream, ctm: Matrix, depth: int) -> None:
+    def _interpret(self, instructions: Iterable, resources: Any, where: _Stream, ctm: Matrix,
+                   depth: int) -> None:
         pk = self.pk
         gfx = _Gfx(ctm=ctm)
         stack: list[_Gfx] = []
         path: list[tuple[float, float]] = []
         xobjects = resources.get("/XObject") if resources is not None else None
         for operands, operator in instructions:
+            self.budget -= 1
+            if self.budget < 0:
+                raise _OutOfBudget
             op = str(operator)
             if op == "q":
                 stack.append(_Gfx(gfx.ctm, gfx.fill_rgb, gfx.stroke_rgb, gfx.fill_key, gfx.stroke_key))
@@ -653,17 +750,17 @@ class _Checker:
             elif op in ("rg", "RG"):
                 self._rgb_colour(where, op, "DeviceRGB", gfx, stroke=(op == "RG"))
             elif op in ("g", "k"):
-                gfx.fill_rgb = None
+                gfx.fill_rgb, gfx.fill_key = None, None
             elif op in ("G", "K"):
-                gfx.stroke_rgb = None
+                gfx.stroke_rgb, gfx.stroke_key = None, None
             elif op in ("cs", "CS") and operands:
                 rgb = _rgb_space(operands[0], resources)
                 if rgb:
                     self._rgb_colour(where, f"{op} {operands[0]}", rgb, gfx, stroke=(op == "CS"))
                 elif op == "cs":
-                    gfx.fill_rgb = None
+                    gfx.fill_rgb, gfx.fill_key = None, None
                 else:
-                    gfx.stroke_rgb = None
+                    gfx.stroke_rgb, gfx.stroke_key = None, None
             elif op in ("scn", "SCN") and operands and isinstance(operands[-1], pk.Name):
                 self._pattern(operands[-1], resources, where, gfx.ctm, depth)
             elif op == "sh" and operands:
@@ -681,7 +778,8 @@ class _Checker:
                 path.extend(_apply(gfx.ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2))
             elif op == "re" and len(operands) == 4:
                 x, y, w, h = (float(v) for v in operands)
-                path.extend(_apply(gfx.ctm, px, py) for px, py in ((x, y), (x + w, y), (x, y + h), (x + w, y + h)))
+                corners = ((x, y), (x + w, y), (x, y + h), (x + w, y + h))
+                path.extend(_apply(gfx.ctm, px, py) for px, py in corners)
             elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "n"):
                 if op != "n":
                     fill = op not in ("S", "s")
@@ -691,6 +789,10 @@ class _Checker:
                     for key in keys:
                         self._painted(self.rgb[key], path)
                 path = []
+            elif op == "Tf" and operands:
+                font = _lookup(resources, "/Font", operands[0])
+                if isinstance(font, pk.Dictionary):
+                    self.font_pages.setdefault(_key(font), where.page)
             elif op in ("Tj", "TJ", "'", '"'):
                 if gfx.fill_key is not None and gfx.fill_key in self.rgb:
                     self.rgb[gfx.fill_key].text = True
@@ -704,9 +806,9 @@ class _Checker:
                     self._image(xobject, str(name), resources, where, gfx.ctm)
                 elif subtype == "/Form":
                     label = f"Form XObject {name}"
-                    inner = where.where if where.where.startswith("Form XObject") else ""
-                    self._walk_form(xobject, resources,
-                                    _Stream(where.page, f"{inner} > {label}" if inner else label, where.geometry),
+                    if where.where != "page content":
+                        label = f"{where.where} > {label}"
+                    self._walk_form(xobject, resources, _Stream(where.page, label, where.geometry),
                                     gfx.ctm, depth + 1)
             elif op == "INLINE IMAGE" and operands:
                 self._inline_image(operands[0], resources, where, gfx.ctm)
@@ -764,10 +866,12 @@ class _Checker:
         key = (where.page, where.where, "group")
         if rgb and self.variant == "print" and key not in self.seen_groups:
             self.seen_groups.add(key)
-            self.findings.append(Finding("error", "rgb-group",
-                                         f"{where.where}: transparency group blends in {rgb} (/Group /CS)", where.page))
+            self.findings.append(Finding(
+                "error", "rgb-group", f"{where.where}: transparency group blends in {rgb} (/Group /CS)",
+                where.page))
 
-    def _ext_gstate(self, state: Any, name: Any, resources: Any, where: _Stream, ctm: Matrix, depth: int) -> None:
+    def _ext_gstate(self, state: Any, name: Any, resources: Any, where: _Stream, ctm: Matrix,
+                    depth: int) -> None:
         for key in ("/ca", "/CA"):
             value = state.get(key)
             if value is not None and float(value) < 1:
@@ -800,13 +904,12 @@ class _Checker:
         rgb = _rgb_space(shading.get("/ColorSpace"), resources)
         if not rgb:
             return
-        bbox = None
-        if pattern is None:
-            bbox = None  # `sh` paints the current clip: extent unknown
-        elif "/BBox" in shading:
-            matrix = _mul(_matrix(pattern.get("/Matrix")) or IDENTITY, IDENTITY)
+        bbox = None  # `sh` paints the current clip, a pattern without /BBox its whole area: extent unknown
+        if pattern is not None and "/BBox" in shading:
+            matrix = _matrix(pattern.get("/Matrix")) or IDENTITY  # pattern space -> default page space
             b = _box(shading["/BBox"])
-            points = [_apply(matrix, x, y) for x, y in ((b[0], b[1]), (b[2], b[1]), (b[0], b[3]), (b[2], b[3]))]
+            corners = ((b[0], b[1]), (b[2], b[1]), (b[0], b[3]), (b[2], b[3]))
+            points = [_apply(matrix, x, y) for x, y in corners]
             bbox = [min(p[0] for p in points), min(p[1] for p in points),
                     max(p[0] for p in points), max(p[1] for p in points)]
         self._rgb_thing(where, op, f"{rgb} in {label}", bbox)
@@ -822,7 +925,7 @@ class _Checker:
         colour_space = image.get("/ColorSpace")
         rgb = _rgb_space(colour_space, resources) if colour_space is not None else None
         if colour_space is None and "/JPXDecode" in _filters(image):
-            rgb = "JPX (colour space inside the codestream)"  # can't tell: report for a human to look
+            rgb = "JPEG 2000 with its colour space inside the codestream: check it is not RGB"
         label = f"image {name}"
         self._record_image(image.objgen, label, width, height, colour_space, rgb, where, ctm)
 
@@ -836,7 +939,8 @@ class _Checker:
         colour_space = info.get("/ColorSpace")
         rgb = _rgb_space(colour_space, resources) if colour_space is not None else None
         width, height = int(info.get("/Width", 0)), int(info.get("/Height", 0))
-        self._record_image((id(inline), -1), "inline image (BI ... ID)", width, height, colour_space, rgb, where, ctm)
+        self._record_image((id(inline), -1), "inline image (BI ... ID)", width, height, colour_space, rgb,
+                           where, ctm)
 
     def _record_image(self, objgen: tuple, label: str, width: int, height: int, colour_space: Any,
                       rgb: str | None, where: _Stream, ctm: Matrix) -> None:
@@ -859,13 +963,23 @@ class _Checker:
             record.update(ppi=ppi, w_pt=w_pt, h_pt=h_pt)
 
     def _report_images(self) -> None:
+        lowest: dict[str, Any] | None = None
+        for record in self.images.values():
+            if record["ppi"] is not None and record["geometry"] and (lowest is None or record["ppi"] < lowest["ppi"]):
+                lowest = record
+        if self.variant == "print" and lowest is not None and lowest["ppi"] >= PRINT_MIN_PPI * PPI_TOLERANCE:
+            self.findings.append(Finding(
+                "info", "image-resolution",
+                f"{len(self.images)} image placement(s), all at {PRINT_MIN_PPI} ppi or more "
+                f"(lowest {lowest['ppi']:.0f} ppi, page {lowest['page']})"))
         for record in self.images.values():
             page, where = record["page"], record["where"]
             inside = "" if where == "page content" else f" in {where}"
             size = f"{record['width']}x{record['height']} px"
             if record["rgb"] and self.variant == "print":
+                level = "warning" if record["rgb"].startswith("JPEG 2000") else "error"
                 self.findings.append(Finding(
-                    "error", "rgb-image", f"{record['label']}{inside} ({size}) is {record['rgb']}", page))
+                    level, "rgb-image", f"{record['label']}{inside} ({size}) is {record['rgb']}", page))
             ppi = record["ppi"]
             if ppi is None or not record["geometry"]:
                 continue
@@ -880,15 +994,32 @@ class _Checker:
                 self.findings.append(Finding("info", "image-resolution", message, page))
 
     def _report_rgb(self) -> None:
+        """One finding per kind of RGB use; the same use on many pages (WeasyPrint's crop marks are one
+        Form XObject per page, /x0, /x1, ...) becomes one line listing the pages."""
         if self.variant != "print":
             return
+        groups: dict[tuple[str, str], list[_RgbUse]] = {}
         for use in self.rgb.values():
             ops = ", ".join(f"{op} x{n}" for op, n in sorted(use.ops.items()))
-            message = f"{use.what} ({ops}) in {use.where}"
+            where = _XOBJECT_NAME.sub("/…", use.where)
+            message = f"{use.what} ({ops}) in {where}"
             hint = self._outside_trim(use)
             if hint:
                 message += f"; {hint}"
-            self.findings.append(Finding("error", "rgb-colour", message, use.page))
+            groups.setdefault((message, where), []).append(use)
+        for (message, where), uses in groups.items():
+            names = sorted({_XOBJECT_NAME.findall(u.where)[-1] for u in uses if _XOBJECT_NAME.search(u.where)},
+                           key=_natural)
+            if len(uses) == 1:
+                message = message.replace(f" in {where}", f" in {uses[0].where}", 1)
+            elif names:
+                shown = ", ".join(names) if len(names) <= 4 else f"{names[0]}, {names[1]} ... {names[-1]}"
+                head, _, tail = where.rpartition("Form XObject /…")
+                message = message.replace(f" in {where}", f" in {head}Form XObjects {shown}{tail}", 1)
+            pages = sorted({u.page for u in uses})
+            if len(pages) > 1:
+                message += f" (pages {_page_ranges(pages)})"
+            self.findings.append(Finding("error", "rgb-colour", message, pages[0]))
 
     def _outside_trim(self, use: _RgbUse) -> str:
         if not use.geometry or use.text:
@@ -897,8 +1028,8 @@ class _Checker:
             return "nothing is painted with it"
         if use.inside or use.page not in self.trimboxes:
             return ""
-        return (f"all {use.pieces} shapes painted with it lie outside the TrimBox, within "
-                f"{_fmt_box(use.bbox or [])}: printer's marks (WeasyPrint draws its crop marks in RGB)")
+        return (f"all {use.pieces} shapes painted with it lie outside the TrimBox: printer's marks "
+                f"(WeasyPrint draws its crop marks in RGB)")
 
     # fonts
 
@@ -911,7 +1042,7 @@ class _Checker:
         for name, font in fonts.items():
             if not isinstance(font, self.pk.Dictionary):
                 continue
-            key = font.objgen if font.objgen != (0, 0) else (id(font), -1)
+            key = _key(font)
             if key in self.fonts:
                 continue
             self.fonts[key] = (font, name, page)
@@ -925,15 +1056,16 @@ class _Checker:
         glyph_resources = font.get("/Resources") or resources
         for glyph, proc in procs.items():
             if isinstance(proc, self.pk.Stream):
-                self._walk_form(proc, glyph_resources, _Stream(page, f"Type3 font {name} glyph {glyph}", False),
-                                IDENTITY, depth=1)
+                where = _Stream(page, f"Type3 font {name} glyph {glyph}", False)
+                self._walk_form(proc, glyph_resources, where, IDENTITY, depth=1)
 
     def _check_fonts(self) -> None:
         subset = re.compile(r"^[A-Z]{6}\+")
-        for font, name, page in self.fonts.values():
+        for key, (font, name, page) in self.fonts.items():
+            page = self.font_pages.get(key, page)
             subtype = str(font.get("/Subtype", ""))
             base = str(font.get("/BaseFont", name))
-            base = base[1:] if base.startswith("/") else base
+            base = base.removeprefix("/")
             if subtype == "/Type3":
                 self.findings.append(Finding("warning", "type3-font",
                                              f"Type3 font {name} ({base}): glyphs are content streams, "
@@ -941,26 +1073,28 @@ class _Checker:
                 continue
             descendants = [font]
             if subtype == "/Type0":
-                descendants = [d for d in (font.get("/DescendantFonts") or []) if isinstance(d, self.pk.Dictionary)]
+                descendants = [d for d in (font.get("/DescendantFonts") or [])
+                               if isinstance(d, self.pk.Dictionary)]
                 if not descendants:
                     self.findings.append(Finding("error", "font-embedded",
                                                  f"Type0 font {base} has no DescendantFonts", page))
                     continue
             for descendant in descendants:
                 dbase = str(descendant.get("/BaseFont", base))
-                dbase = dbase[1:] if dbase.startswith("/") else dbase
+                dbase = dbase.removeprefix("/")
                 descriptor = descendant.get("/FontDescriptor")
                 if not isinstance(descriptor, self.pk.Dictionary):
+                    kind = str(descendant.get("/Subtype", subtype))[1:]
                     self.findings.append(Finding(
                         "error", "font-embedded",
-                        f"font {dbase} ({str(descendant.get('/Subtype', subtype))[1:]}) has no FontDescriptor: "
-                        f"not embedded (a standard-14 font?)", page))
+                        f"font {dbase} ({kind}) has no FontDescriptor: not embedded (a standard-14 font?)",
+                        page))
                     continue
                 files = [k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor]
                 if not files:
-                    self.findings.append(Finding("error", "font-embedded",
-                                                 f"font {dbase} is not embedded (no FontFile/FontFile2/FontFile3)",
-                                                 page))
+                    self.findings.append(Finding(
+                        "error", "font-embedded",
+                        f"font {dbase} is not embedded (no FontFile/FontFile2/FontFile3)", page))
                     continue
                 if "/FontFile3" in files:
                     fontfile = descriptor["/FontFile3"]
@@ -977,12 +1111,10 @@ class _Checker:
     def _check_links(self) -> None:
         level = "error" if self.variant == "screen" else "warning"
         named = _named_destinations(self.pdf, self.pk)
-        count = 0
         for number, page in enumerate(self.pdf.pages, start=1):
             for annot in page.obj.get("/Annots", None) or []:
                 if not isinstance(annot, self.pk.Dictionary) or annot.get("/Subtype") != "/Link":
                     continue
-                count += 1
                 problem = self._link_problem(annot, named)
                 if problem:
                     self.findings.append(Finding(level, "link-dest", problem, number))
@@ -1004,8 +1136,10 @@ class _Checker:
             if "/D" not in action:
                 return "GoTo link without /D"
             return self._dest_problem(action["/D"], named)
-        if kind in ("/GoToR", "/Launch", "/Named", "/JavaScript", "/GoToE", "/SubmitForm"):
-            return None if kind != "/JavaScript" else "JavaScript link action (not allowed in PDF/X or PDF/UA files)"
+        if kind == "/JavaScript":
+            return "JavaScript link action (not allowed in PDF/X or PDF/UA files)"
+        if kind in ("/GoToR", "/Launch", "/Named", "/GoToE", "/SubmitForm"):
+            return None
         return f"link action {kind} not understood"
 
     def _dest_problem(self, dest: Any, named: dict[str, Any]) -> str | None:
@@ -1042,7 +1176,8 @@ class _Checker:
     def _check_screen_catalog(self) -> None:
         root, pk = self.pdf.Root, self.pk
         if "/StructTreeRoot" not in root:
-            self.findings.append(Finding("error", "struct-tree", "no /StructTreeRoot: the file is not tagged"))
+            self.findings.append(Finding("error", "struct-tree",
+                                         "no /StructTreeRoot: the file is not tagged"))
         mark = root.get("/MarkInfo")
         if not (isinstance(mark, pk.Dictionary) and mark.get("/Marked") is True):
             self.findings.append(Finding("error", "mark-info", "/MarkInfo /Marked is not true"))
@@ -1050,17 +1185,14 @@ class _Checker:
         if lang is None or not str(lang).strip():
             self.findings.append(Finding("error", "lang", "no /Lang in the catalog"))
         title = self.xmp.get(f"{{{NS_DC}}}title")
-        info_title = None
-        try:
-            info = self.pdf.trailer.get("/Info")
-            if isinstance(info, pk.Dictionary) and "/Title" in info:
-                info_title = str(info["/Title"]).strip()
-        except Exception:  # noqa: BLE001
-            pass
+        info = self.pdf.trailer.get("/Info")
+        has_info_title = isinstance(info, pk.Dictionary) and "/Title" in info
+        info_title = str(info["/Title"]).strip() if has_info_title else None
         if not (title and title.strip()) and not info_title:
             self.findings.append(Finding("error", "title", "no title in XMP dc:title nor /Info /Title"))
         elif not (title and title.strip()):
-            self.findings.append(Finding("warning", "title", "title only in /Info: PDF/UA wants XMP dc:title"))
+            self.findings.append(Finding("warning", "title",
+                                         "title only in /Info: PDF/UA wants XMP dc:title"))
         prefs = root.get("/ViewerPreferences")
         if not (isinstance(prefs, pk.Dictionary) and prefs.get("/DisplayDocTitle") is True):
             self.findings.append(Finding("error", "display-doc-title",
@@ -1102,17 +1234,21 @@ class _Checker:
                 figures += 1
                 alt = node.get("/Alt")
                 actual = node.get("/ActualText")
-                if not ((alt is not None and str(alt).strip()) or (actual is not None and str(actual).strip())):
+                has_alt = alt is not None and str(alt).strip()
+                has_actual = actual is not None and str(actual).strip()
+                if not (has_alt or has_actual):
                     missing += 1
                     what = "an empty /Alt" if alt is not None else "no /Alt"
                     tag = str(node["/S"]) + ("" if role == node["/S"] else f" (role {role})")
-                    self.findings.append(Finding("error", "figure-alt", f"{tag} structure element with {what}",
+                    self.findings.append(Finding("error", "figure-alt",
+                                                 f"{tag} structure element with {what}",
                                                  self._struct_page(node)))
             kids = node.get("/K")
             if kids is not None:
                 stack.append(kids)
         if figures and not missing:
-            self.findings.append(Finding("info", "figure-alt", f"{figures} figure(s), all with alternative text"))
+            self.findings.append(Finding("info", "figure-alt",
+                                         f"{figures} figure(s), all with alternative text"))
 
     def _struct_page(self, node: Any) -> int | None:
         pk = self.pk
@@ -1150,10 +1286,11 @@ class _Checker:
             self.findings.append(Finding(
                 "warning", "pdf-version",
                 f"the file declares PDF {declared:.1f} but uses {whats} (PDF {top:.1f}); "
-                f"{'PDF/X-4 files are PDF 1.6' if self.variant == 'print' else 'strict readers may refuse them'}"))
+                + ("PDF/X-4 files are PDF 1.6" if self.variant == "print"
+                   else "strict readers may refuse them")))
         elif self.variant == "print" and declared > 1.6 + 1e-9:
-            self.findings.append(Finding("info", "pdf-version",
-                                         f"the file declares PDF {declared:.1f}; PDF/X-4 is based on PDF 1.6"))
+            self.findings.append(Finding(
+                "info", "pdf-version", f"the file declares PDF {declared:.1f}; PDF/X-4 is based on PDF 1.6"))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1169,17 +1306,20 @@ def _validate_arguments(variant: str | None, binding: str | None) -> None:
 def _qpdf_check(path: Path, report: Report) -> None:
     exe = shutil.which("qpdf")
     if exe is None:
-        report.findings.append(Finding("info", "qpdf-check", "qpdf is not installed: structural check skipped"))
+        report.findings.append(Finding("info", "qpdf-check",
+                                       "qpdf is not installed: structural check skipped"))
         return
     try:
-        done = subprocess.run([exe, "--check", str(path)], capture_output=True, text=True, errors="replace",
-                              timeout=SUBPROCESS_TIMEOUT)
+        done = subprocess.run([exe, "--check", str(path)], check=False, capture_output=True, text=True,
+                              errors="replace", timeout=SUBPROCESS_TIMEOUT)
     except subprocess.TimeoutExpired:
-        report.findings.append(Finding("warning", "qpdf-check", f"qpdf --check did not finish in {SUBPROCESS_TIMEOUT} s"))
+        report.findings.append(Finding("warning", "qpdf-check",
+                                       f"qpdf --check did not finish in {SUBPROCESS_TIMEOUT} s"))
         return
     output = (done.stdout + "\n" + done.stderr).strip()
     interesting = [line for line in output.splitlines()
-                   if re.search(r"(?i)warning|error|damaged|invalid", line) and "No syntax or stream" not in line]
+                   if re.search(r"(?i)warning|error|damaged|invalid", line)
+                   and "No syntax or stream" not in line]
     if done.returncode == 0:
         return
     level = "warning" if done.returncode == 3 else "error"
@@ -1315,6 +1455,11 @@ def _space_name(space: Any) -> str:
     return "?"
 
 
+def _key(obj: Any) -> tuple[int, int]:
+    """Identity of a PDF object: its object number, or the Python id of a direct object."""
+    return obj.objgen if obj.objgen != (0, 0) else (id(obj), -1)
+
+
 def _lookup(resources: Any, category: str, name: Any) -> Any:
     if resources is None:
         return None
@@ -1351,7 +1496,7 @@ def _named_destinations(pdf: Any, pk: Any) -> dict[str, Any]:
     old = root.get("/Dests")
     if isinstance(old, pk.Dictionary):
         for key, value in old.items():
-            named[key[1:] if key.startswith("/") else key] = value
+            named[key.removeprefix("/")] = value
     names = root.get("/Names")
     tree = names.get("/Dests") if isinstance(names, pk.Dictionary) else None
     seen: set[tuple] = set()
@@ -1435,6 +1580,6 @@ def _first_lines(text: str, count: int) -> str:
 
 
 __all__ = [
-    "Finding", "Report", "RULES", "check_pdf", "check_files", "format_table", "main", "exit_code",
-    "readers_text", "ghostscript_opens", "normalise_text",
+    "RULES", "Finding", "Report", "check_files", "check_pdf", "exit_code", "format_table",
+    "ghostscript_opens", "main", "normalise_text", "readers_text",
 ]

@@ -78,7 +78,8 @@ def _horizontal(c: Canvas, block: ChartBlock, data: ChartData, top: float) -> No
     lines = [c.wrap(label, label_max, weight=_label_weight(data, i)) for i, label in enumerate(data.labels)]
     label_w = max(c.measure(line, weight=_label_weight(data, i)) for i, ls in enumerate(lines) for line in ls)
     if label_w > c.width * 0.5:
-        raise LayoutError(f"a label is too long for a chart {c.width:g} mm wide: shorten it or widen the chart")
+        raise LayoutError(f"a label is too long for a chart {c.width:g} mm wide: "
+                          "shorten it or widen the chart")
     texts = [[format_value(block, v) for v in row] for row in data.values]
     value_w = max(c.measure(t, weight=600) for row in texts for t in row)
     vmin, vmax = _extent(data)

@@ -9,7 +9,6 @@ import json
 import os
 import tempfile
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 from . import render
@@ -33,7 +32,9 @@ def code_version() -> str:
 
 @lru_cache(maxsize=1)
 def matplotlib_version() -> str:
-    return version("matplotlib")  # package metadata: does not import matplotlib
+    from importlib.metadata import version  # package metadata: does not import matplotlib
+
+    return version("matplotlib")
 
 
 def cache_key(block: ChartBlock, style: ChartStyle, data_dir: Path, where: Where | None = None) -> str:

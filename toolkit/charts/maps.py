@@ -16,6 +16,7 @@ from .render import Canvas, LayoutError, short_unit
 SWATCH = 2.8  # mm
 OVERSEAS_NOTE = f"Outre-mer{NBSP}: représentés par des carrés, géométrie non disponible."
 NO_DATA = "non renseigné"
+SIMPLIFY_MM = 0.08  # outlines are simplified to this, about the width of their white borders
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
             c.add(_patch(target.rings, g.scale, k, origin, "none", c.colors[c.style.accent], 1.3),
                   gid=f"highlight highlight-{target.slug}")
 
-    x_right = c.width - right_w
+    x_right = min(c.width - right_w, (x1 - x0) * k + 3.0)  # the legend beside the map
     y = 0.0
     if scale is not None:
         y = _legend(c, block, scale, values, x_right)
@@ -130,20 +131,28 @@ def _fill(c: Canvas, scale: Scale | None, values: dict[str, float], name: str, h
 
 def _patch(rings, stored_scale: float, k: float, origin: tuple[float, float], face: str, edge: str,
            width_pt: float):
+    """A patch of the rings, in mm, simplified to what print can show (0.08 mm)."""
     import numpy as np
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
+    from shapely import LineString
 
+    tolerance = SIMPLIFY_MM / k  # in viewBox units
     vertices, codes = [], []
     for ring in rings:
-        points = np.asarray(ring, dtype=float).reshape(-1, 2) * (k / stored_scale) + origin
+        points = np.asarray(ring, dtype=float).reshape(-1, 2) / stored_scale
+        points = np.asarray(LineString(np.vstack([points, points[:1]])).simplify(tolerance).coords)[:-1]
+        if len(points) < 3:
+            continue
+        points = points * k + origin
         vertices.append(np.vstack([points, points[:1]]))
         codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1) + [MplPath.CLOSEPOLY]
     path = MplPath(np.vstack(vertices), codes)
     return PathPatch(path, facecolor=face, edgecolor=edge, linewidth=width_pt, joinstyle="round")
 
 
-def _legend_rows(block: ChartBlock, scale: Scale, values: dict[str, float], level: str) -> list[tuple[str, str]]:
+def _legend_rows(block: ChartBlock, scale: Scale, values: dict[str, float],
+                 level: str) -> list[tuple[str, str]]:
     rows = []
     if any(v <= 0 for v in values.values()):
         rows.append((scale.zero, "0"))
@@ -163,7 +172,8 @@ def _right_column_width(c: Canvas, block: ChartBlock, scale: Scale | None, value
                         overseas: list[geo.Area]) -> float:
     widths = [SWATCH + 1.2 + c.measure(a.name, 7) for a in overseas] + [c.measure("Outre-mer", 7, 600)]
     if scale is not None:
-        widths += [SWATCH + 1.2 + c.measure(label, 7) for _, label in _legend_rows(block, scale, values, block.level)]
+        rows = _legend_rows(block, scale, values, block.level)
+        widths += [SWATCH + 1.2 + c.measure(label, 7) for _, label in rows]
         title = _legend_title(block)
         if title:
             widths.append(min(c.measure(title, 7, 600), c.width * 0.3))

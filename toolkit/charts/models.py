@@ -55,14 +55,15 @@ class ChartBlock(BaseModel):
         "(e.g. 2023 vs 2024); donut: shares of a whole, total in the hole; waffle: squares, each "
         "standing for a stated number of units; map: régions (or départements) of France coloured "
         "by value."))
-    title: str = Field(min_length=1, description="Title of the chart, shown above it and read by screen readers.")
+    title: str = Field(min_length=1, description=(
+        "Title of the chart, shown above it and read by screen readers."))
     alt: str = Field(min_length=1, description=(
         "Alternative text: what the chart shows and its key numbers, for readers who cannot see it."))
     source: str | None = Field(None, description="Source of the numbers, printed under the chart.")
     unit: str | None = Field(None, description=(
         "Unit of the values, printed after each number: `M€`, `%`, `projets`. For a waffle, what one "
         "square counts (`personnes`)."))
-    data: list[dict[str, Any]] | dict[str, Any] | None = Field(None, description=(
+    data: list[Any] | dict[Any, Any] | None = Field(None, description=(
         "Inline data. bar/column/donut/waffle: list of {label, value}. grouped: list of "
         "{label, values: {series: number}}. map: {région: number} or list of {region, value}."))
     file: str | None = Field(None, description=(
@@ -84,6 +85,14 @@ class ChartBlock(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be empty")
+        return value
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series_names(cls, value: Any) -> Any:
+        """`series: [2023, 2024]` in YAML gives numbers: they name series like strings."""
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in value]
         return value
 
     @field_validator("file")
@@ -150,9 +159,11 @@ def load_chart_data(block: ChartBlock, data_dir: Path, where: Where) -> ChartDat
         rows, problems = _file_rows(block, data_dir, where)
     else:
         rows = _inline_rows(block, where)
-    if not problems:
-        data, problems = _normalise(block, rows, where)
-    if problems:
+    data = None
+    if rows or not problems:  # check the rows that could be read, too: all problems in one round
+        data, more = _normalise(block, rows, where)
+        problems += more
+    if problems or data is None:
         raise ContentError(problems)
     return data
 
@@ -182,7 +193,7 @@ def _inline_rows(block: ChartBlock, where: Where) -> list[_Row]:
     data = block.data or []
     if isinstance(data, dict):  # map: {région: value}
         key = "departement" if block.level == "departement" else "region"
-        return [_Row({key: k, "value": v}, where, f"data[{k!r}]") for k, v in data.items()]
+        return [_Row({key: str(k), "value": v}, where, f"data[{str(k)!r}]") for k, v in data.items()]
     return [_Row(item if isinstance(item, dict) else {NOT_A_MAPPING: item}, where, f"data[{i}]")
             for i, item in enumerate(data)]
 
@@ -209,6 +220,8 @@ def _csv_rows(block: ChartBlock, path: Path, text: str) -> tuple[list[_Row], lis
     if not header or not any(h.strip() for h in header):
         return [], [Problem(path, 1, "the CSV file is empty: it needs a header row and data rows")]
     columns, problems = _csv_columns(block, [h.strip() for h in header], path)
+    if problems:
+        return [], problems
     rows: list[_Row] = []
     line = reader.line_num
     for record in reader:
@@ -216,7 +229,8 @@ def _csv_rows(block: ChartBlock, path: Path, text: str) -> tuple[list[_Row], lis
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            problems.append(Problem(path, start, f"row has {len(record)} cells, the header has {len(header)}"))
+            problems.append(Problem(path, start,
+                                    f"row {start}: {len(record)} cells, the header has {len(header)}"))
             continue
         fields = _csv_fields(block, columns, record)
         rows.append(_Row(fields, (path, start), f"row {start}"))
@@ -272,18 +286,20 @@ def _yaml_rows(block: ChartBlock, path: Path, text: str) -> tuple[list[_Row], li
         data = YAML(typ="rt").load(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        return [], [Problem(path, mark.line + 1 if mark else 0, f"invalid YAML: {getattr(error, 'problem', error)}")]
+        line = mark.line + 1 if mark else 0
+        return [], [Problem(path, line, f"invalid YAML: {getattr(error, 'problem', None) or error}")]
     if isinstance(data, dict) and set(data) == {"data"}:
         data = data["data"]  # a file may wrap its data in `data:`
     if isinstance(data, dict):
         if block.type != "map":
             return [], [Problem(path, 1, f"a {block.type} chart needs a list of items, not a mapping")]
         key = "departement" if block.level == "departement" else "region"
-        return [_Row({key: k, "value": v}, (path, data.lc.key(k)[0] + 1), repr(k)) for k, v in data.items()], []
+        return [_Row({key: str(k), "value": v}, (path, data.lc.key(k)[0] + 1), repr(str(k)))
+                for k, v in data.items()], []
     if not isinstance(data, list):
         return [], [Problem(path, 1, "the file must hold a list of items (or a mapping for a map)")]
-    rows = [_Row(item if isinstance(item, dict) else {NOT_A_MAPPING: item}, (path, data.lc.item(i)[0] + 1), f"item {i + 1}")
-            for i, item in enumerate(data)]
+    rows = [_Row(item if isinstance(item, dict) else {NOT_A_MAPPING: item}, (path, data.lc.item(i)[0] + 1),
+                 f"item {i + 1}") for i, item in enumerate(data)]
     return rows, []
 
 
@@ -321,8 +337,8 @@ def _number(raw: object, row: _Row, what: str, unit: str | None, problems: list[
 def _is_item(row: _Row, allowed: set[str], problems: list[Problem]) -> bool:
     """Report a row that is not a mapping (False: skip it) or has unknown keys."""
     if NOT_A_MAPPING in row.fields:
-        problems.append(Problem(*row.where, f"{row.name}: an item is a mapping with "
-                                            f"{', '.join(sorted(allowed))}, not {row.fields[NOT_A_MAPPING]!r}"))
+        keys, item = ", ".join(sorted(allowed)), row.fields[NOT_A_MAPPING]
+        problems.append(Problem(*row.where, f"{row.name}: an item is a mapping with {keys}, not {item!r}"))
         return False
     extra = [k for k in row.fields if k not in allowed]
     if extra:
@@ -361,7 +377,8 @@ def _normalise_single(block: ChartBlock, rows: list[_Row]) -> tuple[ChartData | 
     if not problems and block.type in ("donut", "waffle") and sum(values) <= 0:
         problems.append(Problem(*rows[0].where, f"the values of a {block.type} chart add up to 0"))
     if not problems and block.type == "waffle" and block.unit == "%" and sum(values) > 100.5:
-        problems.append(Problem(*rows[0].where, f"the percentages add up to {sum(values):g} %, more than 100 %"))
+        problems.append(Problem(*rows[0].where,
+                                f"the percentages add up to {sum(values):g} %, more than 100 %"))
     if problems:
         return None, problems
     return ChartData(tuple(labels), ("value",), tuple((v,) for v in values)), []
@@ -392,7 +409,8 @@ def _normalise_grouped(block: ChartBlock, rows: list[_Row]) -> tuple[ChartData |
         if extra and not block.series:
             problems.append(Problem(*row.where, f"{row.name}: unknown series {extra[0]!r} "
                                                 f"(the series are {', '.join(series)})"))
-        numbers = [_number(values[s], row, f"value of {s!r}", block.unit, problems) for s in series if s in values]
+        numbers = [_number(values[s], row, f"value of {s!r}", block.unit, problems)
+                   for s in series if s in values]
         if label is not None and not missing and None not in numbers:
             labels.append(label)
             table.append(tuple(numbers))
@@ -403,7 +421,8 @@ def _normalise_grouped(block: ChartBlock, rows: list[_Row]) -> tuple[ChartData |
     return ChartData(tuple(labels), tuple(series), tuple(table)), []
 
 
-def _normalise_map(block: ChartBlock, rows: list[_Row], where: Where) -> tuple[ChartData | None, list[Problem]]:
+def _normalise_map(block: ChartBlock, rows: list[_Row],
+                   where: Where) -> tuple[ChartData | None, list[Problem]]:
     problems: list[Problem] = []
     key = "departement" if block.level == "departement" else "region"
     what = "département" if key == "departement" else "région"

