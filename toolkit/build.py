@@ -13,7 +13,7 @@ from typing import Any
 from .errors import ContentError, Problem
 from .html import build_html
 from .models import Publication
-from .paths import CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
+from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
 from .render import Renderer, WeasyWarnings
 from .theme import Theme, load_theme
@@ -81,7 +81,7 @@ class Builder:
         roles = PageRoles(len(document.pages), _has_layout(publication, "cover", 0),
                           _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
-                                  identity=identity)
+                                  identity=identity, marks=(variant == "print"))
         check_headings(html_doc.headings, document)
         path = output_path(self.out, name, variant)
         write_atomic(path, pdf)
@@ -97,6 +97,7 @@ class Builder:
         leads: set[str] = set()
         for _ in range(MAX_LAYOUT_PASSES):
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
+                                  chart_svg=self.chart_renderer(publication, theme, variant),
                                   extra_context={"document_date": document_date(publication), "lead_chapters": leads})
             document = self.renderer.document(html_doc.html, publication.root, theme, variant)
             wanted = lead_pages_wanted(document, html_doc.chapters, leads)
@@ -104,6 +105,13 @@ class Builder:
                 break
             leads = wanted
         return html_doc, document
+
+    def chart_renderer(self, publication: Publication, theme: Theme, variant: str) -> Any:
+        """Charts as inline SVG in the theme's fonts and colours, from the disk cache when unchanged."""
+        from .charts import chart_style_from_theme, render_chart_cached
+
+        style = chart_style_from_theme(theme.tokens, FONTS, variant)
+        return lambda block: render_chart_cached(block, style, publication.root / "data", CACHE / "charts")
 
     def _overrides(self, publication: Publication) -> list[Path]:
         if publication.meta.layouts:

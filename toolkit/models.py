@@ -241,6 +241,9 @@ class Chart(ChartBlock):
     """A chart drawn from data by the charts stage."""
 
     kind: Literal["chart"] = Field("chart", description="Block name")
+    data_from: Literal["region-tags"] | None = Field(
+        None, description="Take the data from the content instead of typing it: region-tags counts the "
+                          "articles and case studies tagged with each région (for a map)")
 
 
 def chart_block() -> type[BaseModel]:

@@ -31,7 +31,8 @@ def padding_needed(pages: int, binding: str) -> int:
     return (-pages) % BINDING_MULTIPLE[binding]
 
 
-def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes) -> tuple[bytes, int]:
+def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes,
+                marks: bool = False) -> tuple[bytes, int]:
     """Pad with blank pages before the back cover, label pages, make the file reproducible.
 
     `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID.
@@ -42,6 +43,8 @@ def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity:
         blanks = padding_needed(len(document.pages), binding) if pad else 0
         _insert_blanks(document, blanks, before_last=roles.back_cover)
         _label_pages(document, len(document.pages), roles)
+        if marks:
+            draw_crop_marks(document)
         _stable_document_id(document, identity)
         _share_identical_profiles(document)
         out = io.BytesIO()
@@ -65,6 +68,44 @@ def _insert_blanks(document: Any, blanks: int, before_last: bool) -> None:
             if box in model:
                 page[box] = model[box]
         document.pages.insert(at, pikepdf.Page(document.make_indirect(page)))
+
+
+MM = 72 / 25.4
+SLUG = 10 * MM        # paper around the trimmed page for the marks
+MARK_GAP = 3 * MM     # marks start at the bleed edge...
+MARK_LENGTH = 5 * MM  # ...and stop before the paper's edge
+
+
+def draw_crop_marks(document: Any) -> None:
+    """Crop marks in the registration colour (all plates), outside the bleed, on top of everything.
+
+    WeasyPrint 70 draws its marks in DeviceRGB, under the page content and inside the bleed, where a
+    full-bleed background hides them: a PDF/X preflight rejects that, so the marks are drawn here."""
+    import pikepdf
+
+    registration = document.make_indirect(pikepdf.Array([
+        pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
+        pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)]))
+    for page in document.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.obj.get("/TrimBox", page.mediabox))
+        page.obj.MediaBox = pikepdf.Array([x0 - SLUG, y0 - SLUG, x1 + SLUG, y1 + SLUG])
+        if "/Resources" not in page.obj:
+            page.obj.Resources = pikepdf.Dictionary()
+        if "/ColorSpace" not in page.obj.Resources:
+            page.obj.Resources.ColorSpace = pikepdf.Dictionary()
+        page.obj.Resources.ColorSpace.Registration = registration
+        page.contents_add(document.make_stream(b"q\n"), prepend=True)
+        page.contents_add(document.make_stream(b"Q\n" + _marks(x0, y0, x1, y1)))
+
+
+def _marks(x0: float, y0: float, x1: float, y1: float) -> bytes:
+    near, far = MARK_GAP, MARK_GAP + MARK_LENGTH
+    lines = []
+    for x, sign_x in ((x0, -1), (x1, 1)):
+        for y, sign_y in ((y0, -1), (y1, 1)):
+            lines.append(f"{x + sign_x * near:.2f} {y:.2f} m {x + sign_x * far:.2f} {y:.2f} l S")
+            lines.append(f"{x:.2f} {y + sign_y * near:.2f} m {x:.2f} {y + sign_y * far:.2f} l S")
+    return ("q /Registration CS 1 SCN 0.25 w 0 J\n" + "\n".join(lines) + "\nQ\n").encode()
 
 
 def _label_pages(document: Any, total: int, roles: PageRoles) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -93,8 +94,15 @@ def _layout_options(variant: str) -> dict[str, Any]:
     return {k: v for k, v in VARIANT_OPTIONS[variant].items() if k in keep}
 
 
+# Inline SVG charts carry SVG presentation properties in `style`: WeasyPrint's SVG renderer uses them,
+# its HTML CSS parser warns about them. Those warnings are not the designer's concern.
+SVG_PROPERTY_WARNING = re.compile(
+    r"^Ignored `(fill|stroke|text-anchor|dominant-baseline|clip-path|paint-order|font-stretch|"
+    r"stroke-[a-z]+|fill-[a-z]+|stop-[a-z]+)\s*:")
+
+
 class WeasyWarnings(logging.Handler):
-    """Collects WeasyPrint's warnings (ignored CSS, missing resources) for the build summary."""
+    """Collects WeasyPrint's warnings (ignored CSS, missing resources) for the build summary, once each."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -102,6 +110,8 @@ class WeasyWarnings(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if SVG_PROPERTY_WARNING.match(message):
+            return
         if message not in self.messages:
             self.messages.append(message)
 

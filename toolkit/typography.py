@@ -41,11 +41,23 @@ RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+NBHY = "\u2011"  # non-breaking hyphen
+COMPOUND = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
+SHORT_COMPOUND = 18
+
+
+def _keep_compound(match: re.Match[str]) -> str:
+    # WeasyPrint 70 mis-breaks justified lines at the hyphen of a compound word ("centres-" then
+    # "villes," alone on a line): short compounds stay whole; long ones may still break at a hyphen.
+    word = match.group(0)
+    return word.replace("-", NBHY) if len(word) <= SHORT_COMPOUND else word
+
+
 def french_text(text: str) -> str:
     """Apply the French rules to plain text (no markup inside)."""
     for pattern, replacement in RULES:
         text = pattern.sub(replacement, text)
-    return text
+    return COMPOUND.sub(_keep_compound, text)
 
 
 class _TextOnly(HTMLParser):

@@ -1,14 +1,17 @@
 """Models stage, second half: turn loaded data into models, mapping pydantic errors to file:line."""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problems
+from .errors import ContentError, Problems
 from .load import Located, RawBlock, RawProse, RawPublication, read_publication
-from .models import BLOCKS, BODY_BLOCKS, Part, PartMeta, Photo, Prose, Publication, PublicationMeta
+from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
+                     PublicationMeta)
 from .resources import image_file_problem
 
 
@@ -94,20 +97,43 @@ def check_photos(model: BaseModel, fields: Located, images: Path, problems: Prob
                 getattr(problems, found[0])(fields.path, line, found[1])
 
 
-def validate_body(items: list[RawProse | RawBlock], problems: Problems) -> list[Any]:
+@dataclass
+class Context:
+    """What block validation needs beyond the block: the publication folder and counts derived from it."""
+
+    root: Path
+    region_counts: dict[str, int] = field(default_factory=dict)
+
+
+TAGGED_BLOCKS = ("article", "case-study")
+
+
+def count_region_tags(items: list[RawProse | RawBlock]) -> Counter[str]:
+    """Articles and case studies per région tag, read from the raw content (before validation)."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        if isinstance(item, RawBlock):
+            region = item.fields.value.get("region") if isinstance(item.fields.value, dict) else None
+            if item.name in TAGGED_BLOCKS and region in REGIONS:
+                counts[str(region)] += 1
+            counts.update(count_region_tags(item.body))
+    return counts
+
+
+def validate_body(items: list[RawProse | RawBlock], problems: Problems, context: Context) -> list[Any]:
     """Validate the blocks of a body, in order; prose stays Markdown text."""
     body: list[Any] = []
     for item in items:
         if isinstance(item, RawProse):
             body.append(Prose(text=item.text))
             continue
-        block = validate_block(item, problems)
+        block = validate_block(item, problems, context)
         if block is not None:
             body.append(block)
     return body
 
 
-def validate_block(raw: RawBlock, problems: Problems) -> BaseModel | None:
+def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseModel | None:
     model = BLOCKS.get(raw.name)
     if model is None:
         known = ", ".join(sorted(BLOCKS))
@@ -115,25 +141,47 @@ def validate_block(raw: RawBlock, problems: Problems) -> BaseModel | None:
         return None
     extra: dict[str, Any] = {"kind": raw.name}
     if raw.name in BODY_BLOCKS:
-        extra["body"] = validate_body(raw.body, problems)
+        extra["body"] = validate_body(raw.body, problems, context)
     elif raw.has_body:
         problems.error(raw.path, raw.line, f"block '{raw.name}' takes no text after '---': "
                                            "put its text in a field")
+    if raw.name == "chart" and isinstance(raw.fields.value, dict) and raw.fields.value.get("data_from"):
+        extra["data"] = derived_data(raw.fields.value["data_from"], context)
     block = validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
     if block is not None:
-        check_photos(block, raw.fields, raw.path.parent.parent / "images", problems)
+        check_photos(block, raw.fields, context.root / "images", problems)
+    if isinstance(block, Chart):
+        check_chart_data(block, raw, context, problems)
     return block
+
+
+def derived_data(source: str, context: Context) -> Any:
+    """Data a chart takes from the content itself instead of typed numbers."""
+    if source == "region-tags":
+        return dict(sorted(context.region_counts.items()))
+    return None  # the model reports the unknown source
+
+
+def check_chart_data(block: Any, raw: RawBlock, context: Context, problems: Problems) -> None:
+    """Read the chart's data now (files in data/ included), so its problems come with the others."""
+    from .charts import load_chart_data
+
+    try:
+        load_chart_data(block, context.root / "data", (raw.path, raw.line))
+    except ContentError as error:
+        problems.items.extend(error.problems)
 
 
 def validate_publication(raw: RawPublication, problems: Problems) -> Publication | None:
     """All parts are validated even when some fail, so every problem is reported in one run."""
     meta = validate_located(PublicationMeta, raw.meta, problems)
+    context = Context(raw.root, dict(sum((count_region_tags(p.body) for p in raw.parts), Counter())))
     parts: list[Part] = []
     for raw_part in raw.parts:
         part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
         if part_meta is not None:
             check_photos(part_meta, raw_part.front, raw.root / "images", problems)
-        body = validate_body(raw_part.body, problems)
+        body = validate_body(raw_part.body, problems, context)
         if part_meta is not None:
             parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))
     if meta is None or problems.errors:
