@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import logging
 import time
@@ -90,20 +91,26 @@ class Builder:
                            time.perf_counter() - started, blanks, all_warnings)
 
     def lay_out(self, publication: Publication, theme: Theme, variant: str) -> tuple[Any, Any]:
-        """Lay out the pages; where a chapter opener would follow a blank page, its case study fills it.
+        """The publication's HTML and its pages (a WeasyPrint Document).
 
-        Moving a case study changes the chapter's length and so the next chapter's side: repeat until
-        nothing moves (two or three passes; most documents need one)."""
-        leads: set[str] = set()
+        In print, a chapter opens on a right-hand page. When the page before its opener would be left
+        blank, the chapter's first case study moves there as a lead page facing the opener. Moving it
+        changes the chapter's length, so the next chapter may change side: the layout is repeated until
+        nothing moves. The decisions are remembered, so a rebuild usually lays out once."""
+        memory = self.out / ".cache" / f"lead-pages-{publication.name}-{theme.name}-{variant}.json"
+        leads = _read_leads(memory) if variant == "print" else set()
+        chart_svg = self.chart_renderer(publication, theme, variant)
         for _ in range(MAX_LAYOUT_PASSES):
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
-                                  chart_svg=self.chart_renderer(publication, theme, variant),
+                                  chart_svg=chart_svg,
                                   extra_context={"document_date": document_date(publication), "lead_chapters": leads})
             document = self.renderer.document(html_doc.html, publication.root, theme, variant)
-            wanted = lead_pages_wanted(document, html_doc.chapters, leads)
+            wanted = lead_pages_wanted(document, html_doc.chapters, leads) if variant == "print" else leads
             if wanted == leads:
                 break
             leads = wanted
+        if variant == "print":
+            write_atomic(memory, json.dumps(sorted(leads)).encode())
         return html_doc, document
 
     def chart_renderer(self, publication: Publication, theme: Theme, variant: str) -> Any:
@@ -131,24 +138,33 @@ def document_date(publication: Publication) -> str:
 
 def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> set[str]:
     """Chapters that should get a lead page: those whose opener (or lead page) follows a blank page."""
-    page_of = {anchor: index for index, page in enumerate(document.pages) for anchor in page.anchors}
+    page_of: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, index)
     wanted = set()
     for chapter in chapters:
         first = page_of.get(f"lead-{chapter}", page_of.get(chapter))
-        if first is None or first == 0:
+        if not first:
             continue
-        blank_before = _is_blank(document.pages[first - 1])
-        if chapter in leads:
-            if not blank_before:   # the lead page fills what would be blank: keep it
-                wanted.add(chapter)
-        elif blank_before:
+        # An opener after a blank page gets a lead page; a lead page that now follows a blank page
+        # would itself leave a gap, so it goes back into its chapter.
+        if (chapter in leads) != _is_blank(document.pages[first - 1]):
             wanted.add(chapter)
     return wanted
 
 
 def _is_blank(page: Any) -> bool:
-    # WeasyPrint marks the pages it adds for `break-before: right|left` as blank page types.
-    return bool(getattr(getattr(page, "_page_box", None), "page_type", None) and page._page_box.page_type.blank)
+    # WeasyPrint marks the pages it adds for `break-before: right|left` with a blank page type.
+    page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
+    return bool(page_type and page_type.blank)
+
+
+def _read_leads(path: Path) -> set[str]:
+    try:
+        return set(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return set()
 
 
 def _has_layout(publication: Publication, layout: str, index: int) -> bool:

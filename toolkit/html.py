@@ -153,7 +153,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),
-        "lead_chapters": set(),  # filled by the build when it lays out pages
+        "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         **(extra_context or {}),
     }
     try:
