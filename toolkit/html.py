@@ -143,17 +143,24 @@ class HtmlDocument:
 
 def build_html(publication: Publication, theme: Theme, variant: str,
                overrides: list[Path] | None = None, chart_svg: Callable[[Any], str] | None = None,
-               extra_context: dict[str, Any] | None = None) -> HtmlDocument:
-    """The whole publication as one HTML document, French typography applied to its text."""
+               extra_context: dict[str, Any] | None = None, only: list[Part] | None = None) -> HtmlDocument:
+    """The publication as one HTML document, French typography applied to its text.
+
+    `only` renders some parts (a unit rendered apart); anchors and contents still come from them all,
+    so every unit agrees on ids and on what the contents lists."""
     env = make_environment(theme, overrides or [])
     anchors, headings = assign_anchors(publication)
+    if only is not None:
+        headings = {a: t for a, t in headings.items() if a in _unit_anchors(only, anchors)}
     context = {
-        "publication": publication, "meta": publication.meta, "parts": publication.parts,
+        "publication": publication, "meta": publication.meta,
+        "parts": publication.parts if only is None else only,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
+        "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         **(extra_context or {}),
     }
     try:
@@ -161,9 +168,13 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     except TemplateNotFound as error:
         raise ContentError([Problem(theme.folders[0], 0, f"template '{error.name}' not found in "
                                     f"{', '.join(str(p) for p in search_path(theme, overrides or []))}")])
-    chapters = [anchors[id(part)] for part in publication.parts if part.meta.layout == "chapter"]
+    chapters = [anchors[id(part)] for part in (only or publication.parts) if part.meta.layout == "chapter"]
     return HtmlDocument(french_html(html), headings, chapters)
 
 
-def part_classes(part: Part) -> str:
-    return f"part part-{part.meta.layout} part-{slugify(part.id)}"
+def _unit_anchors(parts: list[Part], anchors: dict[int, str]) -> set[str]:
+    found = set()
+    for part in parts:
+        found.add(anchors[id(part)])
+        found.update(anchors[id(block)] for block in walk_blocks(part.body) if id(block) in anchors)
+    return found

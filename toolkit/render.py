@@ -75,12 +75,17 @@ class Renderer:
             self._css[key] = sheets
         return self._css[key]
 
-    def document(self, html: str, base: Path, theme: Theme, variant: str, extra_css: tuple[Path, ...] = ()) -> Any:
+    def document(self, html: str, base: Path, theme: Theme, variant: str, extra_css: tuple[Path, ...] = (),
+                 extra_css_text: str = "") -> Any:
         """Lay out the HTML into pages (a WeasyPrint Document)."""
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
         fetcher = closed_fetcher(self.roots + (base,), self.refused)
+        sheets = list(self.stylesheets(theme, variant, extra_css))
+        if extra_css_text:
+            sheets.append(CSS(string=extra_css_text, font_config=self.font_config, url_fetcher=fetcher,
+                              color_profiles=self._color_profiles.setdefault(variant, {})))
         return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=self.stylesheets(theme, variant, extra_css), font_config=self.font_config,
+            stylesheets=sheets, font_config=self.font_config,
             color_profiles=self._color_profiles.setdefault(variant, {}), cache=self._image_cache, **_layout_options(variant))
 
     def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
