@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem
-from .html import build_html
+from .html import assign_anchors, build_html
+from .parts import (BLANK_VERSO, _is_blank, FOLIO_SHEET_CSS, NO_FOLIOS, START_LEFT, Job, Laid, UnitCache, _lay_out,
+                    default_executor, folio_sheet_html, job_key, merge, plan, split_units, wanted_forms)
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
@@ -22,6 +24,7 @@ from .validate import load_publication
 
 VARIANTS = ("print", "screen")
 MAX_LAYOUT_PASSES = 4
+MIN_UNITS_FOR_PARTS = 4
 
 
 @dataclass
@@ -50,12 +53,15 @@ class Builder:
     """Builds publications; keeps the renderer (fonts, stylesheets, images) warm between builds."""
 
     def __init__(self, content: Path = CONTENT, out: Path = OUT, theme_override: str | None = None,
-                 strict: bool = False) -> None:
+                 strict: bool = False, parts: bool = True, executor: Any = None) -> None:
         self.content = content
         self.out = out
         self.theme_override = theme_override
         self.strict = strict
         self.renderer = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
+        self.parts = parts
+        self._executor: Any = executor
+        self.last_assembly: dict[str, Any] = {}
 
     def load(self, name: str) -> tuple[Publication, Theme, list[Problem]]:
         root = self.content / name
@@ -73,22 +79,53 @@ class Builder:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(captured)
         try:
-            html_doc, document = self.lay_out(publication, theme, variant)
-            html = html_doc.html
-            identity = _identifier(name, variant, html)
-            pdf = self.renderer.write_pdf(document, variant, identifier=identity)
+            if self.in_parts(publication, variant):
+                pdf, pages, identity = self.render_in_parts(publication, theme, variant)
+            else:
+                pdf, pages, identity = self.render_whole(publication, theme, variant)
         finally:
             logger.removeHandler(captured)
-        roles = PageRoles(len(document.pages), _has_layout(publication, "cover", 0),
-                          _has_layout(publication, "back-cover", -1))
+        roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"))
-        check_headings(html_doc.headings, document)
         path = output_path(self.out, name, variant)
         write_atomic(path, pdf)
         all_warnings = [str(w) for w in warnings] + [f"weasyprint: {m}" for m in captured.messages]
-        return BuildResult(name, variant, path, len(document.pages) + blanks, len(pdf),
+        return BuildResult(name, variant, path, pages + blanks, len(pdf),
                            time.perf_counter() - started, blanks, all_warnings)
+
+    def in_parts(self, publication: Publication, variant: str) -> bool:
+        """Print files of several units are rendered in parts; the screen file stays whole so that its
+        tag tree (reading order, headings, links) is one piece."""
+        return self.parts and variant == "print" and len(split_units(publication)) >= MIN_UNITS_FOR_PARTS
+
+    def render_whole(self, publication: Publication, theme: Theme, variant: str) -> tuple[bytes, int, bytes]:
+        """One WeasyPrint pass over the whole publication."""
+        html_doc, document = self.lay_out(publication, theme, variant)
+        identity = _identifier(publication.name, variant, html_doc.html)
+        pdf = self.renderer.write_pdf(document, variant, identifier=identity)
+        check_headings(html_doc.headings, [sorted(page.anchors) for page in document.pages])
+        return pdf, len(document.pages), identity
+
+    def render_in_parts(self, publication: Publication, theme: Theme, variant: str) -> tuple[bytes, int, bytes]:
+        """Units laid out apart (in parallel, from the cache when unchanged), then assembled."""
+        assembler = Assembler(self, publication, theme, variant)
+        pdf, page_anchors = assembler.run()
+        check_headings(assign_anchors(publication)[1], page_anchors)
+        self.last_assembly = assembler.stats
+        return pdf, len(page_anchors), hashlib.sha256(pdf).hexdigest()[:32].encode()
+
+    @property
+    def executor(self) -> Any:
+        """Worker processes, started on first use and kept for the builder's life (warm WeasyPrint)."""
+        if self._executor is None:
+            self._executor = default_executor()
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
 
     def lay_out(self, publication: Publication, theme: Theme, variant: str) -> tuple[Any, Any]:
         """The publication's HTML and its pages (a WeasyPrint Document).
@@ -154,12 +191,6 @@ def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> se
     return wanted
 
 
-def _is_blank(page: Any) -> bool:
-    # WeasyPrint marks the pages it adds for `break-before: right|left` with a blank page type.
-    page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
-    return bool(page_type and page_type.blank)
-
-
 def _read_leads(path: Path) -> set[str]:
     try:
         return set(json.loads(path.read_text()))
@@ -176,12 +207,115 @@ def _identifier(name: str, variant: str, html: str) -> bytes:
     return hashlib.sha256(f"{name}\0{variant}\0{html}".encode()).hexdigest()[:32].encode()
 
 
-def check_headings(headings: dict[str, str], document: Any) -> None:
+def check_headings(headings: dict[str, str], page_anchors: list[list[str]]) -> None:
     """WeasyPrint has dropped pages upstream: every heading must be on a page, or the build fails loudly."""
-    placed: set[str] = set()
-    for page in document.pages:
-        placed.update(page.anchors)
+    placed = {anchor for anchors in page_anchors for anchor in anchors}
     missing = [title for anchor, title in headings.items() if anchor not in placed]
     if missing:
         raise RuntimeError(f"{len(missing)} headings are missing from the rendered pages "
                            f"(WeasyPrint dropped content?): {missing[:5]}")
+
+
+class Assembler:
+    """Lays out the units a plan needs (cache first, then the workers), plans, merges."""
+
+    def __init__(self, builder: Builder, publication: Publication, theme: Theme, variant: str) -> None:
+        self.builder, self.publication, self.theme, self.variant = builder, publication, theme, variant
+        self.units = split_units(publication)
+        self.anchors, _ = assign_anchors(publication)
+        self.cache = UnitCache(CACHE / "units")
+        self.forms: dict[tuple[Any, bool, bool], Laid] = {}
+        self.chart_svg = builder.chart_renderer(publication, theme, variant)
+        self.theme_files = [*theme.stylesheets, *theme.variant_stylesheets(variant), *theme.font_files()]
+        self.memory = CACHE / f"plan-{publication.name}-{theme.name}-{variant}.json"
+        self.stats = {"units": len(self.units), "rendered": 0, "cached": 0, "waves": 0}
+
+    def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
+        return self.forms.get((None if unit is None else unit.index, lead, start_left))
+
+    def job(self, unit: Any, lead: bool, start_left: bool, page_numbers: dict[str, int] | None = None) -> Job:
+        css = (START_LEFT if start_left else "") + NO_FOLIOS
+        if unit is None:
+            html = BLANK_VERSO
+        else:
+            leads = {self.anchors[id(unit.first)]} if lead else set()
+            html = build_html(self.publication, self.theme, self.variant, self.builder._overrides(self.publication),
+                              chart_svg=self.chart_svg, only=list(unit.parts),
+                              extra_context={"document_date": document_date(self.publication),
+                                             "lead_chapters": leads, "page_numbers": page_numbers}).html
+        key = job_key(html, css, self.variant, self.theme_files)
+        return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
+                   self.variant, css, key)
+
+    def lay_out(self, requests: dict[tuple[Any, bool, bool], Job]) -> None:
+        """Fill `forms` for the requested forms: from the disk cache, else from the worker processes."""
+        missing = {}
+        for form, job in requests.items():
+            laid = self.cache.get(job.key)
+            if laid is None:
+                missing[form] = job
+            else:
+                self.forms[form] = laid
+                self.stats["cached"] += 1
+        if not missing:
+            return
+        self.stats["waves"] += 1
+        if len(missing) > 1:
+            results = list(self.builder.executor.map(_lay_out, missing.values()))
+        else:
+            results = [_lay_out(job) for job in missing.values()]  # one unit: no process hop
+        for (form, job), laid in zip(missing.items(), results):
+            self.cache.put(job.key, laid)
+            self.forms[form] = laid
+            self.stats["rendered"] += 1
+
+    def run(self) -> tuple[bytes, list[list[str]]]:
+        guesses = self._read_guesses()
+        self.lay_out({(None, False, True): self.job(None, False, True)})
+        for _ in range(len(self.units) + 1):
+            wanted = wanted_forms(self.units, self.laid_for, guesses)
+            if not wanted:
+                break
+            self.lay_out({form: self.job(self.units[form[0]], form[1], form[2]) for form in wanted})
+        the_plan = plan(self.units, self.laid_for)
+        assert the_plan is not None
+        for _ in range(3):  # the contents, with the page numbers of the assembled document
+            numbers = the_plan.page_numbers()
+            changed = False
+            for slot in the_plan.slots:
+                if slot.unit is not None and slot.unit.layout == "contents":
+                    form = (slot.unit.index, slot.lead, slot.start_left)
+                    self.lay_out({form: self.job(slot.unit, slot.lead, slot.start_left, page_numbers=numbers)})
+                    changed |= self.forms[form].pages != slot.laid.pages
+                    slot.laid = self.forms[form]
+            if not changed:
+                break
+            the_plan = plan(self.units, self.laid_for) or the_plan
+        self._write_guesses(the_plan)
+        numbered = [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
+        pdf = merge(the_plan, self._folio_sheet(numbered), numbered, the_plan.page_numbers())
+        return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
+
+    @staticmethod
+    def _numbered(slot: Any, index: int) -> bool:
+        """Covers, blank versos and pages WeasyPrint left blank carry no folio."""
+        if slot.unit is None or slot.laid.blank[index]:
+            return False
+        return slot.unit.layout not in ("cover", "back-cover")
+
+    def _folio_sheet(self, numbered: list[bool]) -> bytes:
+        renderer = self.builder.renderer
+        document = renderer.document(folio_sheet_html(numbered), self.publication.root, self.theme, self.variant,
+                                     extra_css_text=FOLIO_SHEET_CSS)
+        return renderer.write_pdf(document, self.variant, identifier=b"folio-sheet-of-the-publication.",
+                                  compress=False)
+
+    def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
+        try:
+            return {int(k): (bool(v[0]), bool(v[1])) for k, v in json.loads(self.memory.read_text()).items()}
+        except (OSError, ValueError):
+            return {}
+
+    def _write_guesses(self, the_plan: Any) -> None:
+        forms = {slot.unit.index: [slot.lead, slot.start_left] for slot in the_plan.slots if slot.unit is not None}
+        write_atomic(self.memory, json.dumps(forms).encode())

@@ -11,6 +11,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import Problems
+from .resources import short
 
 BLOCK_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<name>[A-Za-z][\w-]*)\s*$")
 BLOCK_CLOSE = re.compile(r"^(?P<colons>:{3,})\s*$")
@@ -94,6 +95,9 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
     """Parse YAML text that starts at `first_line` of `path`; syntax errors become problems."""
     try:
         value = _yaml().load(text) if text.strip() else CommentedMap()
+    except RecursionError:  # `[[[[...` thousands deep: the parser recurses once per level
+        problems.error(path, first_line, "invalid YAML: values nested too deeply")
+        value = CommentedMap()
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -109,7 +113,9 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
 def read_text(path: Path, problems: Problems) -> str | None:
     """Read a UTF-8 file, reporting a missing file or bad encoding instead of raising."""
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (some Windows editors add one) is dropped, not read as text
+        # that hides the front matter's first '---'.
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.error(path, 0, "file not found")
     except UnicodeDecodeError as error:
@@ -176,7 +182,11 @@ def read_part(path: Path, problems: Problems) -> RawPart | None:
     if text is None:
         return None
     lines = text.splitlines()
-    if not lines or lines[0].rstrip() != FRONT_MATTER:
+    if not text.strip():
+        problems.error(path, 1, "the file is empty: it must start with front matter: a '---' line, "
+                                "'layout: ...', 'title: ...', then '---'")
+        return None
+    if lines[0].rstrip() != FRONT_MATTER:
         problems.error(path, 1, "the file must start with front matter: a '---' line, 'layout: ...', "
                                 "'title: ...', then '---'")
         return RawPart(path, Located(CommentedMap(), path, 1), split_blocks(lines, path, 1, problems))
@@ -200,22 +210,35 @@ def read_publication(root: Path, problems: Problems) -> RawPublication | None:
     parts = meta.value.get("parts") if isinstance(meta.value, CommentedMap) else None
     if not isinstance(parts, list):
         return publication  # the model reports the missing or malformed list
+    seen: dict[str, int] = {}
     for index, name in enumerate(parts):
         if not isinstance(name, str):
             continue
-        part_path = (root / "sections" / name)
-        if not _inside(part_path, root):
-            problems.error(meta_path, meta.line_of(("parts", index)),
-                           f"part '{name}' is outside the publication folder")
+        line = meta.line_of(("parts", index))
+        # The same file twice would print it twice: surely a slip when editing the list.
+        if name in seen:
+            problems.error(meta_path, line, f"part '{short(name)}' is listed twice (first on line {seen[name]})")
             continue
-        if not part_path.is_file():
+        seen[name] = line
+        part_path = (root / "sections" / name)
+        if "\0" in name or not _inside(part_path, root):
+            problems.error(meta_path, line, f"part '{short(name)}' is outside the publication folder")
+            continue
+        if not _is_file(part_path):
             problems.error(meta_path, meta.line_of(("parts", index)),
-                           f"part '{name}' not found: expected a file sections/{name}")
+                           f"part '{short(name)}' not found: expected a file sections/{short(name)}")
             continue
         part = read_part(part_path, problems)
         if part is not None:
             publication.parts.append(part)
     return publication
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system raises instead of answering False
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -15,6 +16,15 @@ REGIONS = (
 )
 
 Markdown = Annotated[str, Field(description="Markdown text")]
+# Names that end up in CSS or in a path: a token name, a theme folder name, nothing more.
+TOKEN_NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+THEME_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+
+
+def _short(value: str) -> str:
+    from .resources import short
+
+    return short(value)
 
 
 class Strict(BaseModel):
@@ -281,10 +291,21 @@ class PartMeta(Strict):
     title: str | None = Field(None, description="Title of the part")
     kicker: str | None = Field(None, description="Line over the title")
     subtitle: str | None = Field(None, description="Line under the title")
-    accent: str | None = Field(None, description="Colour token of the theme used as this part's accent")
+    # A token name, nothing else: the value is written into a style attribute (`var(--color-<accent>)`),
+    # so free text there would let content inject CSS such as `url(...)`.
+    accent: str | None = Field(None, json_schema_extra={"pattern": TOKEN_NAME.pattern},
+                               description="Colour token of the theme used as this part's accent")
     toc: bool | None = Field(None, description="Listed in the contents (default: yes for page and chapter)")
     running_title: str | None = Field(None, description="Running header text (default: the title)")
     photo: Photo | None = Field(None, description="Opening photo of the part")
+
+    @field_validator("accent")
+    @classmethod
+    def _token_name(cls, value: str | None) -> str | None:
+        if value is not None and not TOKEN_NAME.match(value):
+            raise ValueError(f"'{_short(value)}' is not a colour name of the theme (lowercase letters, "
+                             "digits and '-', e.g. blue)")
+        return value
 
 
 class Part(BaseModel):
@@ -314,7 +335,9 @@ class PublicationMeta(Strict):
                                  "the PDF's creation date. Leave out when the source gives none")
     language: str = Field("fr", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Language code")
     kind: Literal["report", "press-release"] = Field(..., description="Kind of document")
-    theme: str = Field("agence", description="Theme folder name in layouts/")
+    # Folder names only: `theme: ../x` or `layouts: /etc` would read templates and CSS from anywhere.
+    theme: str = Field("agence", json_schema_extra={"pattern": THEME_NAME.pattern},
+                       description="Theme folder name in layouts/")
     layouts: str | None = Field(None, description="A folder of template overrides, relative to the publication")
     binding: Literal["saddle-stitch", "sheets", "none"] = Field(
         "none", description="Binding: saddle-stitch pads to a multiple of 4 pages, sheets to 2")
@@ -324,6 +347,25 @@ class PublicationMeta(Strict):
     website: str | None = Field(None, description="Web address printed on the back cover")
     social: str | None = Field(None, description="Social network handle")
     parts: list[str] = Field(..., min_length=1, description="Part files in sections/, in reading order")
+
+
+    @field_validator("theme")
+    @classmethod
+    def _theme_name(cls, value: str) -> str:
+        if not THEME_NAME.match(value):
+            raise ValueError(f"'{_short(value)}' is not a theme name: the name of a folder of layouts/ "
+                             "(lowercase letters, digits, '-' and '_')")
+        return value
+
+    @field_validator("layouts")
+    @classmethod
+    def _layouts_inside(cls, value: str | None) -> str | None:
+        from .resources import folder_name_problem
+
+        problem = folder_name_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class Publication(BaseModel):

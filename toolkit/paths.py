@@ -10,5 +10,6 @@ CONTENT = ROOT / "content"
 LAYOUTS = ROOT / "layouts"
 FONTS = ROOT / "fonts"
 OUT = ROOT / "out"
-CACHE = OUT / ".cache"
+# Caches of rendered charts, images and units; TOOLKIT_CACHE moves them (benchmarks, tests).
+CACHE = Path(os.environ.get("TOOLKIT_CACHE", OUT / ".cache"))
 IMAGE_CACHE = CACHE / "images"

@@ -137,20 +137,34 @@ def _stable_document_id(document: Any, identity: bytes) -> None:
 
 
 def _share_identical_profiles(document: Any) -> None:
-    """The output intent's ICC profile is also each page's CMYK colour space: keep one copy."""
-    intents = document.Root.get("/OutputIntents")
-    if not intents:
-        return
-    profile = intents[0].get("/DestOutputProfile")
-    if profile is None:
-        return
-    wanted = profile.read_raw_bytes()
-    for page in document.pages:
-        spaces = page.Resources.get("/ColorSpace", {})
-        for name, space in list(spaces.items()):
-            if (isinstance(space, list) or hasattr(space, "__len__")) and len(space) == 2 \
-                    and str(space[0]) == "/ICCBased" and space[1].read_raw_bytes() == wanted:
-                space[1] = profile
+    """One copy of each ICC profile: a file assembled from parts carries one copy of the printer's
+    profile per part (a megabyte each). Copies left unreferenced are dropped when the file is saved."""
+    import pikepdf
+
+    canonical: dict[str, Any] = {}
+
+    def shared(space: Any) -> Any:
+        if not (isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == pikepdf.Name.ICCBased):
+            return None
+        digest = hashlib.sha256(space[1].read_bytes()).hexdigest()
+        first = canonical.setdefault(digest, space[1])
+        return None if first.objgen == space[1].objgen else pikepdf.Array([pikepdf.Name.ICCBased, first])
+
+    def visit(container: Any) -> None:
+        # Colour spaces hide in resources, groups and images, often in direct (nested) dictionaries.
+        keys = list(container.keys()) if isinstance(container, (pikepdf.Dictionary, pikepdf.Stream)) \
+            else range(len(container))
+        for key in keys:
+            value = container[key]
+            replacement = shared(value)
+            if replacement is not None:
+                container[key] = replacement
+            elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                visit(value)
+
+    for obj in list(document.objects):
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
+            visit(obj)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

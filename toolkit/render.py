@@ -88,9 +88,13 @@ class Renderer:
             stylesheets=sheets, font_config=self.font_config,
             color_profiles=self._color_profiles.setdefault(variant, {}), cache=self._image_cache, **_layout_options(variant))
 
-    def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
+    def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None,
+                  compress: bool = True) -> bytes:
+        """`compress=False` for files that will be merged: the pdf stage compresses once, at the end
+        (compressing each part's copy of the megabyte ICC profile was most of a small part's time)."""
         options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
-        return document.write_pdf(pdf_identifier=identifier, finisher=finisher, **options)
+        return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=not compress,
+                                  **options)
 
 
 def _layout_options(variant: str) -> dict[str, Any]:

@@ -9,16 +9,33 @@ SAFE_NAME = re.compile(r"^[\w][\w .()+,-]*(/[\w][\w .()+,-]*)*$")
 IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MAX_PIXELS = 60_000_000       # about 9 500 × 6 300: bigger is a mistake or a decompression bomb
 MAX_BYTES = 60 * 1024 * 1024
+MAX_NAME = 255                # bytes: the longest file name most file systems accept
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A value as quoted in a message: one line, at most `limit` characters (a data: URL can be megabytes)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def folder_name_problem(name: str) -> str | None:
+    """Why `name` may not be used as a folder of the publication (e.g. `layouts:`), or None."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\", "~")) \
+            or ".." in Path(name).parts or not SAFE_NAME.match(name) or len(name.encode()) > MAX_NAME:
+        return f"folder '{short(name)}' must be a folder inside the publication (no URL, absolute path or '..')"
+    return None
 
 
 def image_name_problem(src: str) -> str | None:
     """Why `src` may not be used as an image name, or None when it is a plain file name in images/."""
+    shown = short(src)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
-        return f"image '{src}' is a URL: copy the file into the publication's images/ folder and give its name"
+        return f"image '{shown}' is a URL: copy the file into the publication's images/ folder and give its name"
     if src.startswith(("/", "\\", "~")):
-        return f"image '{src}' is an absolute path: give a file name inside the publication's images/ folder"
-    if ".." in Path(src).parts or not SAFE_NAME.match(src):
-        return f"image '{src}' is not a plain file name inside images/ (no '..', no special characters)"
+        return f"image '{shown}' is an absolute path: give a file name inside the publication's images/ folder"
+    # A name longer than the system allows would make the file checks raise instead of report.
+    if ".." in Path(src).parts or not SAFE_NAME.match(src) or len(src.encode()) > MAX_NAME:
+        return f"image '{shown}' is not a plain file name inside images/ (no '..', no special characters)"
     return None
 
 
@@ -28,7 +45,8 @@ def image_file_problem(images: Path, src: str) -> tuple[str, str] | None:
     if not path.is_file():
         return "warning", f"image '{src}' not found in {images.name}/: a framed placeholder with the credit is printed"
     resolved = path.resolve()
-    if not resolved.is_relative_to(images.resolve()):
+    # images/ itself may be a symbolic link too: the file must be inside the publication folder.
+    if not resolved.is_relative_to(images.resolve()) or not resolved.is_relative_to(images.parent.resolve()):
         return "error", f"image '{src}' leads outside the publication (symbolic link): copy the file instead"
     if resolved.stat().st_size > MAX_BYTES:
         return "error", f"image '{src}' is larger than {MAX_BYTES // 2**20} MB: export a smaller file"
@@ -38,8 +56,12 @@ def image_file_problem(images: Path, src: str) -> tuple[str, str] | None:
 def _decode_problem(path: Path, src: str) -> tuple[str, str] | None:
     from PIL import Image
 
+    from PIL import UnidentifiedImageError
+
     try:
-        with Image.open(path) as image:
+        # Only the decoders of the formats we accept read the file: the type comes from the content
+        # (a text file named .jpg is refused), and Pillow's other parsers never see content files.
+        with Image.open(path, formats=tuple(IMAGE_FORMATS)) as image:
             kind = image.format
             width, height = image.size
             if width * height > MAX_PIXELS:
@@ -47,11 +69,21 @@ def _decode_problem(path: Path, src: str) -> tuple[str, str] | None:
             image.verify()
     except Image.DecompressionBombError:
         return "error", f"image '{src}' is too large to decode safely (decompression bomb?)"
+    except UnidentifiedImageError:
+        return "error", (f"image '{src}' is not a JPEG, PNG, WebP or GIF image (checked by its content, "
+                         f"whatever its extension): export it in one of these formats")
     except Exception as error:  # Pillow raises many types for broken files
         return "error", f"image '{src}' is not a readable image ({type(error).__name__}): export it again"
-    if kind not in IMAGE_FORMATS:
-        return "error", f"image '{src}' is a {kind} file: use JPEG, PNG, WebP or GIF"
+    # verify() does not read JPEG data: a truncated file (interrupted copy) lacks the end marker.
+    if kind == "JPEG" and not _jpeg_complete(path):
+        return "error", f"image '{src}' is truncated (no JPEG end marker): copy or export it again"
     return None
+
+
+def _jpeg_complete(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4096))
+        return b"\xff\xd9" in handle.read()
 
 
 def print_ready_image(path: Path, profile: Path, cache: Path) -> Path:

@@ -107,7 +107,9 @@ def french_html(html: str) -> str:
     # (a bare ' is valid both in text and in double-quoted attributes).
     parser.feed(html.replace("&#39;", "'"))
     parser.close()
-    return "".join(parser.out)
+    # An unclosed raw-text element (`<style>` without `</style>`) is left unparsed by HTMLParser,
+    # which would drop it: keep it as it was.
+    return "".join(parser.out) + parser.rawdata
 
 
 def format_number(value: float | int | Decimal, decimals: int | None = None, locale: str = "fr_FR") -> str:

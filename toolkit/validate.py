@@ -12,7 +12,8 @@ from .errors import ContentError, Problems
 from .load import Located, RawBlock, RawProse, RawPublication, read_publication
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
-from .resources import image_file_problem
+from .markdown import MAX_WORD, findings
+from .resources import image_file_problem, short
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -97,6 +98,68 @@ def check_photos(model: BaseModel, fields: Located, images: Path, problems: Prob
                 getattr(problems, found[0])(fields.path, line, found[1])
 
 
+# ---------------------------------------------------------------- text: Markdown that would fetch or cannot print
+
+MAX_FINDINGS = 10  # per kind and text: a pasted web page should not bury the other problems
+
+
+def check_markdown(text: str, path: Path, line: int, problems: Problems, lines_match: bool = True) -> None:
+    """Markdown images (which would make WeasyPrint fetch a URL), refused links, raw HTML and
+    overlong words, each reported at its own line; `line` is the text's first line in `path`.
+    A YAML value's lines do not match the file's (folding, escapes): `lines_match=False` keeps `line`."""
+    counts: Counter[str] = Counter()
+    for found in dict.fromkeys(findings(text)):
+        counts[found.kind] += 1
+        if counts[found.kind] > MAX_FINDINGS:
+            continue
+        where = line + (found.line if lines_match else 0)
+        if found.kind == "image":
+            problems.error(path, where, f"Markdown image '{short(found.value)}' is not allowed: use a photo block "
+                                        "whose src names a file in images/ (nothing is fetched)")
+        elif found.kind == "link":
+            problems.warning(path, where, f"link '{short(found.value)}' is not allowed (only https://, http://, "
+                                          "mailto:, tel: and #anchors): it is printed as text")
+        elif found.kind == "html":
+            problems.warning(path, where, f"raw HTML '{short(found.value)}' is not allowed (only <sup>, <sub>, "
+                                          "<br>, <small>, <abbr> without attributes): it is printed as text")
+        else:
+            problems.error(path, where, f"a word of {len(found.value)} characters ('{short(found.value, 30)}') is "
+                                        f"longer than {MAX_WORD}: it cannot be laid out; add spaces, or put a "
+                                        "long address in a link [text](address)")
+
+
+def check_fields(fields: Located, problems: Problems) -> None:
+    """The Markdown checks on every text value of a block or front matter, at the line of its key."""
+    def walk(value: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(value, str):
+            check_markdown(value, fields.path, fields.line_of(loc), problems, lines_match=False)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*loc, index))
+    walk(fields.value, ())
+
+
+def check_layouts_folder(meta: PublicationMeta, raw: RawPublication, problems: Problems) -> None:
+    """`layouts:` templates are read as they are: the folder and every file in it stay inside the
+    publication (a symbolic link to /etc would otherwise put any readable file into the PDF)."""
+    if not meta.layouts:
+        return
+    line = raw.meta.line_of(("layouts",))
+    root = raw.root.resolve()
+    folder = raw.root / meta.layouts
+    if not folder.is_dir():
+        problems.error(raw.meta.path, line, f"layouts folder '{meta.layouts}' not found in the publication")
+        return
+    for path in [folder, *folder.rglob("*")]:
+        if not path.resolve().is_relative_to(root):
+            problems.error(raw.meta.path, line, f"layouts: '{path.relative_to(raw.root)}' leads outside the "
+                                                "publication (symbolic link): copy the file instead")
+            return
+
+
 @dataclass
 class Context:
     """What block validation needs beyond the block: the publication folder and counts derived from it."""
@@ -125,6 +188,7 @@ def validate_body(items: list[RawProse | RawBlock], problems: Problems, context:
     body: list[Any] = []
     for item in items:
         if isinstance(item, RawProse):
+            check_markdown(item.text, item.path, item.line, problems)
             body.append(Prose(text=item.text))
             continue
         block = validate_block(item, problems, context)
@@ -139,6 +203,7 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
         known = ", ".join(sorted(BLOCKS))
         problems.error(raw.path, raw.line, f"unknown block '{raw.name}'; known blocks: {known}")
         return None
+    check_fields(raw.fields, problems)
     extra: dict[str, Any] = {"kind": raw.name}
     if raw.name in BODY_BLOCKS:
         extra["body"] = validate_body(raw.body, problems, context)
@@ -166,18 +231,55 @@ def check_chart_data(block: Any, raw: RawBlock, context: Context, problems: Prob
     """Read the chart's data now (files in data/ included), so its problems come with the others."""
     from .charts import load_chart_data
 
+    if not data_file_readable(block, raw, context, problems):
+        return
     try:
         load_chart_data(block, context.root / "data", (raw.path, raw.line))
     except ContentError as error:
         problems.items.extend(error.problems)
 
 
+def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Problems) -> bool:
+    """A chart's data file is a UTF-8 file inside data/: a symbolic link out of the publication or
+    bytes that are not UTF-8 are reported here (the charts stage would read or raise)."""
+    name = getattr(block, "file", None)
+    if not name:
+        return True
+    relative = Path(name[len("data/"):] if name.startswith("data/") else name)
+    if relative.is_absolute() or ".." in relative.parts:
+        return True  # the charts stage reports it without reading anything
+    data_dir = context.root / "data"
+    path = data_dir / relative
+    line = raw.fields.line_of(("file",))
+    try:
+        if not path.is_file():
+            return True  # reported as not found
+        resolved = path.resolve()
+        if not resolved.is_relative_to(data_dir.resolve()) or not resolved.is_relative_to(context.root.resolve()):
+            problems.error(raw.path, line, f"data file '{short(name)}' leads outside the publication "
+                                           "(symbolic link): copy the file instead")
+            return False
+        data = resolved.read_bytes()
+    except OSError as error:
+        problems.error(raw.path, line, f"data file '{short(name)}' cannot be read: {error.strerror}")
+        return False
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.error(path, data[: error.start].count(b"\n") + 1, "not valid UTF-8 text: save the file as UTF-8")
+        return False
+    return True
+
+
 def validate_publication(raw: RawPublication, problems: Problems) -> Publication | None:
     """All parts are validated even when some fail, so every problem is reported in one run."""
     meta = validate_located(PublicationMeta, raw.meta, problems)
+    if isinstance(meta, PublicationMeta):
+        check_layouts_folder(meta, raw, problems)
     context = Context(raw.root, dict(sum((count_region_tags(p.body) for p in raw.parts), Counter())))
     parts: list[Part] = []
     for raw_part in raw.parts:
+        check_fields(raw_part.front, problems)
         part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
         if part_meta is not None:
             check_photos(part_meta, raw_part.front, raw.root / "images", problems)
