@@ -33,11 +33,27 @@ def press_release(builder):
     return {variant: builder.build("communique-2024", variant) for variant in ("print", "screen")}
 
 
+@pytest.fixture(scope="session")
+def annual_report(builder):
+    """Both variants of the annual report: {variant: BuildResult}."""
+    return {variant: builder.build("rapport-annuel-2023", variant) for variant in ("print", "screen")}
+
+
+def page_texts(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
 def normalise(text: str) -> str:
     """Compare texts whatever the spaces, hyphenation, apostrophes, case, accents and Markdown marks."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("\u2019", "'").replace("\u2026", "...").replace("\u00ad", "")
+    text = text.replace("\u2019", "'").replace("\u2026", "...").replace("\u00ad", "").replace("\ufffe", "")
     text = re.sub(r"[\u2010\u2011\-]", "", text)          # hyphens: typed, line-end or non-breaking
     text = re.sub(r"\*\*|<sup>|</sup>|\[|\]\(#\)|\[|\]", "", text)
     text = re.sub(r"[«»\"]", "", text)

@@ -124,7 +124,8 @@ def assign_anchors(publication: Publication) -> tuple[dict[int, str], dict[str, 
     headings: dict[str, str] = {}
     for part in publication.parts:
         found[id(part)] = anchors.make("part", part.meta.title or part.id)
-        headings[found[id(part)]] = part.meta.title or part.id
+        if part.meta.title:
+            headings[found[id(part)]] = part.meta.title
         for block in walk_blocks(part.body):
             if isinstance(block, (Article, CaseStudy)):
                 found[id(block)] = anchors.make(block.title)

@@ -126,6 +126,13 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return None
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as editors count them. Not str.splitlines(): it also cuts at U+2028, U+0085, form feeds...
+    (pasted from word processors), which would shift every line number and cut YAML strings in two."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def split_blocks(lines: list[str], path: Path, first_line: int, problems: Problems) -> list[RawProse | RawBlock]:
     """Cut Markdown lines into prose runs and `:::` blocks (recursively for block bodies)."""
     items: list[RawProse | RawBlock] = []
@@ -181,7 +188,7 @@ def read_part(path: Path, problems: Problems) -> RawPart | None:
     text = read_text(path, problems)
     if text is None:
         return None
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not text.strip():
         problems.error(path, 1, "the file is empty: it must start with front matter: a '---' line, "
                                 "'layout: ...', 'title: ...', then '---'")

@@ -484,8 +484,6 @@ class _Checker:
             self._guard("output-intent", self._check_output_intent)
             self._guard("page-boxes", self._check_boxes)
             self._guard("page-count", self._check_page_count)
-        elif self.binding is not None:
-            self._guard("page-count", self._check_page_count)
         self._guard("rgb-colour", self._walk_pages)
         self._guard("font-embedded", self._check_fonts)
         self._report_rgb()

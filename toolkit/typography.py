@@ -18,17 +18,19 @@ RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<=\w)'(?=\w)"), "\u2019"),
     # Three dots → ellipsis.
     (re.compile(r"\.\.\."), "\u2026"),
+    # Guillemets: narrow no-break space inside « ». (Before the rules on ; ! ? : , which look at
+    # the space that follows: the same text gives the same result when typeset twice.)
+    (re.compile(rf"«{_SPACES}*"), "«" + NNBSP),
+    (re.compile(rf"{_SPACES}*»"), NNBSP + "»"),
     # Narrow no-break space before ; ! ? (replacing any space there, adding one if missing).
     (re.compile(rf"(?<=[^\s\u00a0\u202f(\[]){_SPACES}?([;!?])(?![\w/=&])"), NNBSP + r"\1"),
     # The same at the start of a text node, after an inline tag: "<b>oui</b> !".
     (re.compile(rf"^{_SPACES}([;!?])(?![\w/=&])"), NNBSP + r"\1"),
     (re.compile(rf"^{_SPACES}:(?=\s|$)"), NBSP + ":"),
     # No-break space before a colon that ends a word (not in times 10:30 or URLs http://).
-    (re.compile(rf"(?<=[^\s\u00a0\u202f\d]){_SPACES}?:(?=\s|$)"), NBSP + ":"),
+    # (Not after another colon: '::' would gain a space at each pass.)
+    (re.compile(rf"(?<=[^\s\u00a0\u202f\d:]){_SPACES}?:(?=\s|$)"), NBSP + ":"),
     (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), NBSP + ":"),
-    # Guillemets: narrow no-break space inside « ».
-    (re.compile(rf"«{_SPACES}*"), "«" + NNBSP),
-    (re.compile(rf"{_SPACES}*»"), NNBSP + "»"),
     # Thousands: digit groups separated by a space become narrow no-break spaces (1 733, 18 088).
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),
     # Units and signs after a number: 63 %, 19,5 M€, 2 Mds€, 43,2 ans stay on the number's line.

@@ -21,15 +21,18 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from toolkit.errors import ContentError, Problems
-from toolkit.load import Located, RawBlock, parse_yaml, read_part, split_blocks
+from toolkit.load import RawBlock, parse_yaml, split_blocks, split_lines
 from toolkit.markdown import SAFE_LINK, to_html
 from toolkit.models import BLOCKS, PartMeta, PublicationMeta
 from toolkit.typography import french_html, french_text
 from toolkit.validate import Context, load_publication, validate_block, validate_located
 
-# Examples per test; the sum is what CI runs (at least 1 000 across the stages).
-EXAMPLES = {"files": 250, "meta": 150, "models": 250, "french_text": 200, "french_html": 200,
-            "markdown": 250, "markdown_inline": 100, "build": 5}
+# Examples per test; the sum is what CI runs (1 600, at least 1 000 across the stages).
+# FUZZ_SCALE=20 multiplies them for a long local run.
+SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
+EXAMPLES = {key: max(1, int(n * SCALE)) for key, n in {
+    "files": 250, "meta": 150, "models": 250, "french_text": 200, "french_html": 200,
+    "markdown": 250, "markdown_inline": 100, "build": 6}.items()}
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 LOCATED = re.compile(r"^.+:\d+: (error|warning): .+", re.DOTALL)
@@ -39,8 +42,8 @@ WORK = Path(tempfile.mkdtemp(prefix="fuzz-"))  # hypothesis and function-scoped 
 
 # Hostile text: RTL and bidi controls, emoji and ZWJ sequences, combining marks, NUL and controls,
 # French punctuation, HTML and Markdown syntax, very long runs.
-SPECIAL = ["\u202e", "\u200f", "\u061c", "مرحبا", "שלום", "👩‍👩‍👧", "🇫🇷", "e\u0301\u0301\u0301", "\u0000",
-           "\x1b[31m", "\ufeff", "\u2028", "«", "»", " ; ", " : ", "!", "?", "'", "...", "1 733", "63 %",
+SPECIAL = ["\u202e", "\u200f", "\u061c", "مرحبا", "שלום", "👩‍👩‍👧", "🇫🇷", "e\u0301\u0301\u0301", "\ufeff", "\u0000",
+           "\x1b[31m", "\u2028", "«", "»", " ; ", " : ", "!", "?", "'", "...", "1 733", "63 %",
            "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe src=//x>", "<sup>e</sup>",
            "<!--", "-->", "&amp;", "&#39;", "&#x0;", "](javascript:alert(1))", "![x](http://127.0.0.1:1/a.png)",
            "[x](file:///etc/passwd)", "<http://x>", "**", "_", "`", "|", "[^1]", "> ", "- ", "1. ", "#"]
@@ -161,7 +164,7 @@ def test_any_publication_yaml_loads_or_reports_located_problems(meta: bytes) -> 
 @settings(max_examples=EXAMPLES["files"] // 2, **COMMON)
 @given(lines=part_lines)
 def test_split_blocks_keeps_every_line_and_locates_blocks(lines: list[str]) -> None:
-    lines = "\n".join(lines).splitlines()  # what read_part gives it
+    lines = split_lines("\n".join(lines))  # what read_part gives it
     problems = Problems()
     path = Path("x.md")
     items = split_blocks(lines, path, 1, problems)
@@ -279,16 +282,42 @@ def builder():
     return Builder(content=content, out=WORK / "out")
 
 
+def yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+# Mostly valid parts with fuzzed text (so that WeasyPrint lays out RTL, emoji, combining marks...),
+# sometimes broken structure. No control characters here: YAML refuses them (tested above).
+printable = st.characters(blacklist_categories=("Cc", "Cs", "Co"))
+printable_lines = st.lists(st.one_of(st.text(printable, max_size=30),
+                                     st.sampled_from([w for w in SPECIAL if w.isprintable() or w == "\ufeff"]),
+                                     st.builds(lambda c, n: c * n, printable, st.integers(1, 60))),
+                           max_size=6).map(" ".join)
+fuzzed_parts = st.builds(
+    lambda title, paragraphs, quote, label, broken: (
+        f"---\ntitle: {yaml_string(title)}\n---\n" + "\n\n".join(paragraphs)
+        + f"\n\n::: quote\ntext: {yaml_string(quote)}\n:::\n"
+        + f"\n:::: article\ntitle: {yaml_string(title or 'x')}\n---\n::: figures\nitems:\n"
+        + f"  - value: {yaml_string(label)}\n    label: {yaml_string(label)}\n:::\n::::\n"
+        + "\n".join(broken)),
+    printable_lines, st.lists(printable_lines, max_size=4), printable_lines.map(lambda t: "« " + t),
+    printable_lines.map(lambda t: t + "1"), st.lists(st.sampled_from(STRUCTURE[:12]), max_size=1))
+
+
 @settings(max_examples=EXAMPLES["build"], **COMMON)
-@given(body=st.lists(st.one_of(unicode_lines, st.sampled_from(STRUCTURE[:12])), min_size=1, max_size=12))
-def test_fuzzed_content_builds_a_pdf_or_reports_located_problems(builder, body: list[str]) -> None:
+@given(part=fuzzed_parts)
+def test_fuzzed_content_builds_a_pdf_or_reports_located_problems(builder, part: str) -> None:
+    from hypothesis import event
+
     name = new_folder().name
-    write_publication(builder.content / name, ("---\ntitle: Un\n---\n" + "\n".join(body)).encode())
+    write_publication(builder.content / name, part.encode("utf-8", "surrogatepass"))
     try:
         result = builder.build(name, "screen")
     except ContentError as error:
+        event("content error")
         assert_located(error)
         return
+    event("pdf")
     data = result.path.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and result.pages >= 1
     assert not builder.renderer.refused

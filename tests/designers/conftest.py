@@ -1,0 +1,38 @@
+"""Fixtures of the designers' tests: builds with the neutral theme, once per test session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from designers_testlib import PRESS_RELEASE, REPORT
+
+
+@pytest.fixture(scope="session")
+def neutral_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("neutral")
+
+
+@pytest.fixture(scope="session")
+def neutral_builder(neutral_out: Path):
+    from toolkit.build import Builder
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    builder = Builder(out=neutral_out, theme_override="neutral")
+    yield builder
+    close = getattr(builder, "close", None)
+    if callable(close):
+        close()
+
+
+@pytest.fixture(scope="session")
+def neutral_press_release(neutral_builder):
+    """Both variants of the press release in the neutral theme: {variant: BuildResult}."""
+    return {variant: neutral_builder.build(PRESS_RELEASE, variant) for variant in ("print", "screen")}
+
+
+@pytest.fixture(scope="session")
+def neutral_report(neutral_builder):
+    """The report's screen variant in the neutral theme (the print variant takes much longer)."""
+    return neutral_builder.build(REPORT, "screen")
