@@ -65,8 +65,17 @@ def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     env.filters["md"] = lambda text: Markup(markdown.to_html(text)) if text else ""
     env.filters["mdi"] = lambda text: Markup(markdown.to_html(text, inline=True)) if text else ""
     env.filters["french_date"] = french_date
+    env.filters["year_apart"] = year_apart
     env.globals["render"] = _render_block
     return env
+
+
+def year_apart(title: str) -> Markup:
+    """'Rapport annuel 2023' → the year in its own span, for covers that set it apart."""
+    match = re.match(r"^(.*?)\s*(\d{4})$", title)
+    if not match:
+        return Markup.escape(title)
+    return Markup('{} <span class="year">{}</span>').format(match.group(1), match.group(2))
 
 
 def french_date(value: Any) -> str:

@@ -82,12 +82,13 @@ def test_a_theme_of_its_own_extends_base_templates(press_release, tmp_path: Path
 
 
 def test_a_colour_without_cmyk_is_reported_with_the_theme_file(tmp_path: Path) -> None:
-    layouts = layouts_with(tmp_path, "broken", 'name: broken\nparent: base\ncolors:\n  primary: {rgb: "#123456"}\n')
+    # A new colour (an inherited one would keep its parent's cmyk: tokens merge key by key).
+    layouts = layouts_with(tmp_path, "broken", 'name: broken\nparent: base\ncolors:\n  brand: {rgb: "#123456"}\n')
     with pytest.raises(ContentError) as caught:
         load_theme("broken", layouts)
     message = str(caught.value)
     assert "broken/theme.yaml" in message
-    assert "colour 'primary' needs both 'rgb' and 'cmyk'" in message
+    assert "colour 'brand' needs both 'rgb' and 'cmyk'" in message
 
 
 def test_a_missing_template_is_reported_with_its_name(press_release, tmp_path: Path) -> None:
