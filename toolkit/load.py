@@ -91,8 +91,28 @@ def _yaml() -> YAML:
     return yaml
 
 
+MAX_FLOW_DEPTH = 100
+FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> int | None:
+    """The 0-based line where `[ {` nesting passes MAX_FLOW_DEPTH, or None. ruamel takes seconds on
+    `[[[[...` (it fails at Python's recursion limit, after quadratic work): refuse it before parsing."""
+    depth = 0
+    for match in FLOW_BRACKET.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            return text.count("\n", 0, match.start())
+    return None
+
+
 def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Located:
     """Parse YAML text that starts at `first_line` of `path`; syntax errors become problems."""
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.error(path, first_line + deep, f"invalid YAML: values nested too deeply (more than "
+                                                f"{MAX_FLOW_DEPTH} levels of [ ] or {{ }})")
+        return Located(CommentedMap(), path, first_line)
     try:
         value = _yaml().load(text) if text.strip() else CommentedMap()
     except RecursionError:  # `[[[[...` thousands deep: the parser recurses once per level

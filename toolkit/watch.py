@@ -200,7 +200,7 @@ def _rebuild(session: Session, paths: list[tuple[str, Path]], seen: float, on_ev
         return
     except Exception as error:  # a template syntax error, a WeasyPrint crash: keep watching
         stats.failures += 1
-        on_event(WatchEvent("error", f"{type(error).__name__}: {error}", paths, time.perf_counter() - seen))
+        on_event(WatchEvent("error", describe(error), paths, time.perf_counter() - seen))
         return
     stats.rebuilds += 0 if first else 1
     on_event(WatchEvent("built", f"rebuilt in {result.seconds:.1f} s: {result.pages} pages → {result.path}",
@@ -220,6 +220,15 @@ def _rebuild(session: Session, paths: list[tuple[str, Path]], seen: float, on_ev
     what = report.summary() if report is not None else f"{len(changed)} page(s)"
     on_event(WatchEvent("previews", f"{what}; previews refreshed {elapsed:.1f} s after the change", paths,
                         elapsed, result=result, report=report, previews=written, changed_pages=changed))
+
+
+def describe(error: Exception) -> str:
+    """An exception as one line; template errors as `file:line: error: ...` like content problems."""
+    line = getattr(error, "lineno", None)
+    where = getattr(error, "filename", None) or getattr(error, "name", None)
+    if line and where:
+        return f"{_short(Path(where))}:{line}: error: {type(error).__name__}: {getattr(error, 'message', error)}"
+    return f"{type(error).__name__}: {error}"
 
 
 def _short(path: Path) -> str:
