@@ -55,13 +55,15 @@ class Builder:
     """Builds publications; keeps the renderer (fonts, stylesheets, images) warm between builds."""
 
     def __init__(self, content: Path = CONTENT, out: Path = OUT, theme_override: str | None = None,
-                 strict: bool = False, parts: bool = True, executor: Any = None) -> None:
+                 strict: bool = False, parts: bool = True, executor: Any = None,
+                 layouts: Path | None = None) -> None:
         self.content = content
         self.out = out
         self.theme_override = theme_override
         self.strict = strict
         self.renderer = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
         self.parts = parts
+        self.layouts = layouts
         self._executor: Any = executor
         self.last_assembly: dict[str, Any] = {}
 
@@ -90,7 +92,8 @@ class Builder:
             logger.removeHandler(captured)
         roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
-                                  identity=identity, marks=(variant == "print"))
+                                  identity=identity, marks=(variant == "print"),
+                                  profile=theme.output_profile if variant == "print" else None)
         path = output_path(self.out, name, variant)
         write_atomic(path, pdf)
         all_warnings = [str(w) for w in warnings] + [f"weasyprint: {m}" for m in captured.messages]
@@ -117,6 +120,12 @@ class Builder:
         check_headings(assign_anchors(publication)[1], page_anchors)
         self.last_assembly = assembler.stats
         return pdf, len(page_anchors), hashlib.sha256(pdf).hexdigest()[:32].encode()
+
+    def forget_theme(self) -> None:
+        """After an edit of CSS, theme.yaml or fonts: drop every parsed stylesheet and the warm workers."""
+        load_theme.cache_clear()
+        self.renderer = Renderer(roots=self.renderer.roots)
+        self.close()
 
     @property
     def executor(self) -> Any:
@@ -161,9 +170,11 @@ class Builder:
         return lambda block: render_chart_cached(block, style, publication.root / "data", CACHE / "charts")
 
     def _overrides(self, publication: Publication) -> list[Path]:
+        """Template folders searched before the theme: --layouts DIR, then publication.yaml `layouts:`."""
+        folders = [self.layouts] if self.layouts else []
         if publication.meta.layouts:
-            return [publication.root / publication.meta.layouts]
-        return []
+            folders.append(publication.root / publication.meta.layouts)
+        return folders
 
 
 def document_date(publication: Publication) -> str:
@@ -307,11 +318,11 @@ class Assembler:
         return slot.unit.layout not in ("cover", "back-cover")
 
     def _folio_sheet(self, numbered: list[bool]) -> bytes:
-        renderer = self.builder.renderer
-        document = renderer.document(folio_sheet_html(numbered), self.publication.root, self.theme, self.variant,
-                                     extra_css_text=FOLIO_SHEET_CSS)
-        return renderer.write_pdf(document, self.variant, identifier=b"folio-sheet-of-the-publication.",
-                                  compress=False)
+        # Laid out like a unit, and cached like one.
+        html = folio_sheet_html(numbered)
+        job = Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
+                  self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
+        return _lay_out(job).pdf
 
     def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
         try:

@@ -49,13 +49,17 @@ def list_command(content: Path) -> None:
               show_default=True, help="Folder holding the publications.")
 @click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--layouts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder of template overrides searched before the theme (blocks/, parts/).")
+@click.option("--single-pass", is_flag=True, help="Lay out the print file in one WeasyPrint pass instead of in parts.")
 def build(publications: tuple[str, ...], variant: str, out: Path, content: Path, theme: str | None,
-          strict: bool) -> None:
+          strict: bool, layouts: Path | None, single_pass: bool) -> None:
     """Build PUBLICATIONS (default: all of them)."""
     from .build import Builder, publication_names
 
     names = list(publications) or publication_names(content)
-    builder = Builder(content=content, out=out, theme_override=theme, strict=strict)
+    builder = Builder(content=content, out=out, theme_override=theme, strict=strict, layouts=layouts,
+                      parts=not single_pass)
     failed: set[str] = set()
     jobs = [(name, v) for name in names for v in _variants(variant)]
     for index, (name, v) in enumerate(jobs, 1):
@@ -124,13 +128,16 @@ def _page_range(text: str | None) -> list[int] | None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
 @click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT, show_default=True)
 @click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
-def preview(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None) -> None:
+@click.option("--layouts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder of template overrides searched before the theme.")
+def preview(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None,
+            layouts: Path | None) -> None:
     """Build PUBLICATION and write PNG pages and a contact sheet of spreads under OUT/<publication>/preview/."""
     from .build import Builder
     from .preview import write_previews
 
     try:
-        result = Builder(content=content, out=out, theme_override=theme).build(publication, variant)
+        result = Builder(content=content, out=out, theme_override=theme, layouts=layouts).build(publication, variant)
     except ContentError as error:
         _report_problems(error)
         sys.exit(1)
@@ -151,6 +158,8 @@ def schema(output: Path | None) -> None:
     else:
         click.echo(text)
 
+
+from . import cli_design  # noqa: E402,F401  (registers `toolkit diff` and `toolkit watch`)
 
 if __name__ == "__main__":
     main()

@@ -19,15 +19,18 @@ from .paths import CONTENT, OUT
 @main.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help='Print {"changed_pages": [...], "pages": {...}} as JSON.')
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"changed_pages": [...], "pages": {...}} as JSON.')
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Write page-NNN.png (changes in red over the faded page) and page-NNN.diff for each changed page.")
+              help="Write page-NNN.png (changes in red over the faded page) and page-NNN.diff "
+                   "for each changed page.")
 @click.option("--dpi", type=click.FloatRange(10, 300), default=50, show_default=True,
               help="Resolution of the pixel comparison.")
 @click.option("--tolerance", type=click.IntRange(0, 255), default=48, show_default=True,
               help="Per-channel difference below which a pixel is antialiasing noise.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when some page changed (for scripts), 0 otherwise.")
-def diff(old: Path, new: Path, as_json: bool, out: Path | None, dpi: float, tolerance: int, exit_code: bool) -> None:
+def diff(old: Path, new: Path, as_json: bool, out: Path | None, dpi: float, tolerance: int,
+         exit_code: bool) -> None:
     """List the pages of NEW that differ from OLD, in their text or their rendering."""
     from .diff import diff_pdfs
 
@@ -55,9 +58,11 @@ def diff(old: Path, new: Path, as_json: bool, out: Path | None, dpi: float, tole
 @main.command()
 @click.argument("publication")
 @click.option("--variant", type=click.Choice(["print", "screen"]), default="screen", show_default=True)
-@click.option("--pages", default=None, help="Pages to keep PNG previews of, e.g. 1-3 or 1,4-6 (default: all).")
+@click.option("--pages", default=None,
+              help="Pages to keep PNG previews of, e.g. 1-3 or 1,4-6 (default: all).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
-@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT, show_default=True)
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+              show_default=True)
 @click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
 @click.option("--no-sheet", is_flag=True, help="Do not refresh the contact sheet after each build.")
 def watch(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None,

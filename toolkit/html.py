@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
-                    TemplateNotFound, pass_context)
+                    TemplateNotFound, TemplateSyntaxError, pass_context)
 from markupsafe import Markup
 
 from . import markdown
@@ -178,6 +178,9 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     except TemplateNotFound as error:
         raise ContentError([Problem(theme.folders[0], 0, f"template '{error.name}' not found in "
                                     f"{', '.join(str(p) for p in search_path(theme, overrides or []))}")])
+    except TemplateSyntaxError as error:
+        raise ContentError([Problem(error.filename or error.name or "template", error.lineno,
+                                    f"template syntax: {error.message}")])
     chapters = [anchors[id(part)] for part in (only or publication.parts) if part.meta.layout == "chapter"]
     return HtmlDocument(french_html(html), headings, chapters)
 

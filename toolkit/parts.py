@@ -111,7 +111,7 @@ def _lay_out(job: Job) -> Laid:
         _WORKER_RENDERER = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
     theme = load_theme(job.theme, Path(job.layouts))
     document = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant, extra_css_text=job.extra_css)
-    pdf = _WORKER_RENDERER.write_pdf(document, job.variant, identifier=job.key[:32].encode(), compress=False)
+    pdf = _WORKER_RENDERER.write_pdf(document, job.variant, identifier=job.key[:32].encode())
     return Laid(pdf, [sorted(page.anchors) for page in document.pages],
                 [[(level, label) for level, label, _, _ in page.bookmarks] for page in document.pages],
                 [_is_blank(page) for page in document.pages])

@@ -32,7 +32,7 @@ def padding_needed(pages: int, binding: str) -> int:
 
 
 def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes,
-                marks: bool = False) -> tuple[bytes, int]:
+                marks: bool = False, profile: Path | None = None) -> tuple[bytes, int]:
     """Pad with blank pages before the back cover, label pages, make the file reproducible.
 
     `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID.
@@ -46,10 +46,11 @@ def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity:
         if marks:
             draw_crop_marks(document)
         _stable_document_id(document, identity)
-        _share_identical_profiles(document)
+        if profile is not None:
+            _one_printer_profile(document, profile)
         out = io.BytesIO()
         document.save(out, deterministic_id=True, compress_streams=True,
-                      object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue(), blanks
 
 
@@ -136,19 +137,25 @@ def _stable_document_id(document: Any, identity: bytes) -> None:
                                                   Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
 
 
-def _share_identical_profiles(document: Any) -> None:
-    """One copy of each ICC profile: a file assembled from parts carries one copy of the printer's
-    profile per part (a megabyte each). Copies left unreferenced are dropped when the file is saved."""
+def _one_printer_profile(document: Any, profile: Path) -> None:
+    """Every copy of the printer's ICC profile becomes one stream holding the profile file itself.
+
+    WeasyPrint embeds the profile once per file (so once per part in an assembled file, a megabyte
+    each), and re-serialises it through LittleCMS, whose output depends on what the process did before:
+    the same input then gave other bytes. Copies left unreferenced are dropped when the file is saved."""
     import pikepdf
 
-    canonical: dict[str, Any] = {}
+    intents = document.Root.get("/OutputIntents")
+    if not intents:
+        return
+    stream = document.make_stream(profile.read_bytes(), N=4)
+    shared = pikepdf.Array([pikepdf.Name.ICCBased, stream])
+    for intent in intents:
+        intent.DestOutputProfile = stream
 
-    def shared(space: Any) -> Any:
-        if not (isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == pikepdf.Name.ICCBased):
-            return None
-        digest = hashlib.sha256(space[1].read_bytes()).hexdigest()
-        first = canonical.setdefault(digest, space[1])
-        return None if first.objgen == space[1].objgen else pikepdf.Array([pikepdf.Name.ICCBased, first])
+    def is_cmyk_profile(value: Any) -> bool:
+        return (isinstance(value, pikepdf.Array) and len(value) == 2 and value[0] == pikepdf.Name.ICCBased
+                and value[1].get("/N") == 4)
 
     def visit(container: Any) -> None:
         # Colour spaces hide in resources, groups and images, often in direct (nested) dictionaries.
@@ -156,9 +163,8 @@ def _share_identical_profiles(document: Any) -> None:
             else range(len(container))
         for key in keys:
             value = container[key]
-            replacement = shared(value)
-            if replacement is not None:
-                container[key] = replacement
+            if is_cmyk_profile(value):
+                container[key] = shared
             elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
                 visit(value)
 

@@ -82,19 +82,21 @@ class Renderer:
         fetcher = closed_fetcher(self.roots + (base,), self.refused)
         sheets = list(self.stylesheets(theme, variant, extra_css))
         if extra_css_text:
+            # Its own profiles dict: re-registering the theme's profile here would make the output
+            # intent a second object and the next file different (same input, other bytes).
             sheets.append(CSS(string=extra_css_text, font_config=self.font_config, url_fetcher=fetcher,
-                              color_profiles=self._color_profiles.setdefault(variant, {})))
+                              color_profiles={}))
         return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=self.font_config,
             color_profiles=self._color_profiles.setdefault(variant, {}), cache=self._image_cache, **_layout_options(variant))
 
-    def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None,
-                  compress: bool = True) -> bytes:
-        """`compress=False` for files that will be merged: the pdf stage compresses once, at the end
-        (compressing each part's copy of the megabyte ICC profile was most of a small part's time)."""
+    def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
+        """An uncompressed PDF: the pdf stage compresses every file once, at the end. Compressing each
+        part's copy of the megabyte ICC profile was most of a small part's time, and WeasyPrint keeps
+        the compression of the profile it wrote last in process-wide state, so mixing both settings
+        made the same input give other bytes."""
         options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
-        return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=not compress,
-                                  **options)
+        return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=True, **options)
 
 
 def _layout_options(variant: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ MAX_BYTES = 60 * 1024 * 1024
 MAX_NAME = 255                # bytes: the longest file name most file systems accept
 
 
-def short(text: str, limit: int = 60) -> str:
+def short(text: str, limit: int = 120) -> str:
     """A value as quoted in a message: one line, at most `limit` characters (a data: URL can be megabytes)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"

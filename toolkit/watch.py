@@ -1,4 +1,4 @@
-"""Watch a publication while designing it: rebuild on every save, refresh the previews of the pages that changed.
+"""Watch a publication while designing it: rebuild on every save, refresh the previews of changed pages.
 
 The loop is fed batches of file changes (from `watchfiles.watch` in the command line, from a list in
 tests). For each batch it rebuilds with one long-lived `Builder` (fonts, stylesheets and worker processes
@@ -70,18 +70,8 @@ def needs_fresh_renderer(paths: Iterable[Path]) -> bool:
 
 
 def forget_caches(builder: Any) -> None:
-    """Drop what a warm builder remembers about themes, stylesheets, fonts and images.
-
-    The parsed stylesheets live in the renderer (and in the worker processes of a print build), and
-    themes in `load_theme`'s cache: a new renderer, a cleared cache and fresh workers read them again."""
-    from .render import Renderer
-    from .theme import load_theme
-
-    load_theme.cache_clear()
-    builder.renderer = Renderer(roots=builder.renderer.roots)
-    close = getattr(builder, "close", None)  # worker processes keep their own renderer
-    if callable(close):
-        close()
+    """Drop what a warm builder remembers about themes, stylesheets, fonts and images."""
+    builder.forget_theme()
 
 
 class Session:
@@ -175,7 +165,7 @@ def watch_loop(builder: Any, publication: str, variant: str, changes: Iterable[s
         session.keep()
     for batch in changes:
         seen = time.perf_counter()
-        paths = sorted((change_name(c), Path(p)) for c, p in batch)
+        paths = without_transients(sorted((change_name(c), Path(p)) for c, p in batch))
         if not paths:
             continue
         names = ", ".join(f"{kind} {_short(path)}" for kind, path in paths[:5])
@@ -187,8 +177,17 @@ def watch_loop(builder: Any, publication: str, variant: str, changes: Iterable[s
     return stats
 
 
-def _rebuild(session: Session, paths: list[tuple[str, Path]], seen: float, on_event: Callable[[WatchEvent], None],
-             stats: WatchStats, first: bool = False) -> None:
+def without_transients(paths: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """Drop the files an editor or a tool created and removed within one batch (`sed -i`, atomic
+    saves): they are not part of the publication."""
+    added = {path for kind, path in paths if kind == "added"}
+    deleted = {path for kind, path in paths if kind == "deleted"}
+    transient = {path for path in added & deleted if not path.exists()}
+    return [(kind, path) for kind, path in paths if path not in transient]
+
+
+def _rebuild(session: Session, paths: list[tuple[str, Path]], seen: float,
+             on_event: Callable[[WatchEvent], None], stats: WatchStats, first: bool = False) -> None:
     on_event(WatchEvent("build", f"building {session.publication} ({session.variant}) ...", paths))
     try:
         result = session.build()
@@ -227,7 +226,8 @@ def describe(error: Exception) -> str:
     line = getattr(error, "lineno", None)
     where = getattr(error, "filename", None) or getattr(error, "name", None)
     if line and where:
-        return f"{_short(Path(where))}:{line}: error: {type(error).__name__}: {getattr(error, 'message', error)}"
+        message = getattr(error, "message", None) or error
+        return f"{_short(Path(where))}:{line}: error: {type(error).__name__}: {message}"
     return f"{type(error).__name__}: {error}"
 
 

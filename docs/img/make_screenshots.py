@@ -4,11 +4,11 @@ Builds a small sample publication (one of each block, each on its own page, plus
 chapter, letterhead and back cover) in a temporary folder, lays it out with the toolkit, finds each
 block's box in WeasyPrint's layout and crops it from the rendered page.
 
-    .venv/bin/python docs/img/make_screenshots.py            # agence theme, into docs/img/
-    .venv/bin/python docs/img/make_screenshots.py --theme neutral --out /tmp/shots
+    .venv/bin/python docs/img/make_screenshots.py                          # agence: every block and the parts
+    .venv/bin/python docs/img/make_screenshots.py --theme neutral --parts-only
 
-Files: block-<name>.png (one per block) and parts.png (the parts as page thumbnails). Each is a
-palette PNG kept under 60 KB.
+Files: block-<name>.png (one per block) and parts.png (the parts as page thumbnails), with
+`-<theme>` before `.png` for a theme other than agence. Each is a palette PNG kept under 60 KB.
 """
 from __future__ import annotations
 
@@ -227,21 +227,25 @@ PARTS = [
     ("01-contents", "---\nlayout: contents\n---\n"),
     ("02-chapter", "---\nlayout: chapter\ntitle: Un chapitre\nkicker: CHAPITRE 1\naccent: green\n---\n"
                    "::: callout\n---\nLe chapitre ouvre sur un titre dans sa couleur d'accent.\n:::\n\n"
-                   "Un texte courant en deux colonnes. " * 1 + "\n"),
+                   "Un texte courant en deux colonnes.\n"),
     ("03-page", "---\nlayout: page\ntitle: Une page\n---\n:::: article\ntitle: Un article\n---\n"
                 "Une partie `page` commence sur une nouvelle page.\n::::\n"),
-    ("04-section", "---\nlayout: section\ntitle: Une section\n---\n:::: article\ntitle: Un autre article\n---\n"
+    ("04-section", "---\nlayout: section\ntitle: Une section\n---\n"
+                   ":::: article\ntitle: Un autre article\n---\n"
                    "Une partie `section` suit la précédente sur la même page, sous une rubrique.\n::::\n"),
 ]
 TAIL = [
-    ("90-letterhead", "---\nlayout: letterhead\ntitle: Un communiqué de presse\nkicker: Communiqué de presse\n---\n"
+    ("90-letterhead", "---\nlayout: letterhead\ntitle: Un communiqué de presse\n"
+                      "kicker: Communiqué de presse\n---\n"
                       "::: callout\n---\nLe chapeau du communiqué.\n:::\n\nLe texte du communiqué.\n\n"
-                      "::: contact\nentries:\n  - name: Service presse\n    email: presse@exemple.gouv.fr\n:::\n"),
+                      "::: contact\nentries:\n  - name: Service presse\n"
+                      "    email: presse@exemple.gouv.fr\n:::\n"),
     ("99-back-cover", "---\nlayout: back-cover\ntoc: false\n---\nSUIVEZ-NOUS SUR LES RÉSEAUX SOCIAUX\n"),
 ]
 # Blocks of running text shown across the measure rather than flowing into two columns.
 ONE_COLUMN = {"article", "questions"}
-PART_LABELS = {"00-cover": "cover", "01-contents": "contents", "02-chapter": "chapter", "03-page": "page + section",
+PART_LABELS = {"00-cover": "cover", "01-contents": "contents", "02-chapter": "chapter",
+               "03-page": "page + section",
                "90-letterhead": "letterhead", "99-back-cover": "back-cover"}
 
 
@@ -286,7 +290,10 @@ def walk(box: Any, part: str | None = None) -> Iterator[tuple[Any, str | None]]:
         yield from walk(child, part)
 
 
-def block_boxes(document: Any, part_id: str, css_class: str) -> tuple[int, tuple[float, float, float, float]] | None:
+Rect = tuple[float, float, float, float]
+
+
+def block_boxes(document: Any, part_id: str, css_class: str) -> tuple[int, Rect] | None:
     """Page index and rectangle (points) around the blocks of class `css_class` in part `part_id`:
     every fragment of every such block on the first page that has one (a block split over two text
     columns is cropped whole)."""
@@ -331,7 +338,8 @@ def parts_strip(pages: list[Any], labels: list[str], per_row: int = 3) -> Any:
     width, height = pages[0].size
     gap, label = 10, 16
     rows = (len(pages) + per_row - 1) // per_row
-    strip = Image.new("RGB", (per_row * (width + gap) + gap, rows * (height + gap + label) + gap), (120, 120, 128))
+    size = (per_row * (width + gap) + gap, rows * (height + gap + label) + gap)
+    strip = Image.new("RGB", size, (120, 120, 128))
     draw = ImageDraw.Draw(strip)
     for i, (page, text) in enumerate(zip(pages, labels)):
         x = gap + (i % per_row) * (width + gap)
@@ -345,7 +353,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--theme", default="agence")
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--parts-only", action="store_true", help="Only the strip of parts.")
     args = parser.parse_args()
+    suffix = "" if args.theme == "agence" else f"-{args.theme}"
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
 
     import pypdfium2 as pdfium
@@ -361,7 +371,7 @@ def main() -> int:
         pdf = pdfium.PdfDocument(builder.renderer.write_pdf(document, "screen", identifier=b"0" * 32))
         args.out.mkdir(parents=True, exist_ok=True)
 
-        for index, (name, css_class, _) in enumerate(BLOCKS):
+        for index, (name, css_class, _) in enumerate([] if args.parts_only else BLOCKS):
             found = block_boxes(document, f"{10 + index:02d}-{name}", css_class)
             if found is None:
                 print(f"block {name}: not found", file=sys.stderr)
@@ -369,8 +379,8 @@ def main() -> int:
             page_index, (x0, y0, x1, y1) = found
             page = pdf[page_index].render(scale=SCALE).to_pil().convert("RGB")
             crop = page.crop(tuple(round(v * SCALE) for v in (x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD)))
-            size = save_small(crop, args.out / f"block-{name}.png")
-            print(f"block-{name}.png  page {page_index + 1}  {size // 1024} KB")
+            size = save_small(crop, args.out / f"block-{name}{suffix}.png")
+            print(f"block-{name}{suffix}.png  page {page_index + 1}  {size // 1024} KB")
 
         anchors, _ = assign_anchors(publication)
         page_of = {}
@@ -383,8 +393,8 @@ def main() -> int:
                 index = page_of[anchors[id(part)]]
                 thumbs.append(pdf[index].render(scale=0.4).to_pil().convert("RGB"))
                 labels.append(PART_LABELS[part.id])
-        size = save_small(parts_strip(thumbs, labels), args.out / "parts.png")
-        print(f"parts.png  {size // 1024} KB")
+        size = save_small(parts_strip(thumbs, labels), args.out / f"parts{suffix}.png")
+        print(f"parts{suffix}.png  {size // 1024} KB")
         pdf.close()
     return 0
 

@@ -42,8 +42,9 @@ def test_a_one_word_change_is_found_on_its_page(three_builds, tmp_path: Path) ->
     assert report.changed_pages == [2]
     page = report.page(2)
     assert page.status == "changed" and page.text_changed and page.pixels_changed > 0
-    added = [line for line in page.text_diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    removed = [line for line in page.text_diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    lines = page.text_diff.splitlines()
+    added = [line for line in lines if line.startswith("+") and not line.startswith("+++")]
+    removed = [line for line in lines if line.startswith("-") and not line.startswith("---")]
     assert any("remarqué" in line for line in added) and any("réussi" in line for line in removed)
     assert page.image == tmp_path / "diff" / "page-002.png" and page.image.is_file()
     assert (tmp_path / "diff" / "page-002.diff").read_text(encoding="utf-8").startswith("--- old/page-2")
@@ -56,7 +57,8 @@ def test_a_one_word_change_is_found_on_its_page(three_builds, tmp_path: Path) ->
     assert red
     x0, y0, x1, y1 = page.box
     scale = image.width / 595.3
-    assert all(x0 * scale - 3 <= x <= x1 * scale + 3 and y0 * scale - 3 <= y <= y1 * scale + 3 for x, y in red)
+    assert all(x0 * scale - 3 <= x <= x1 * scale + 3 and y0 * scale - 3 <= y <= y1 * scale + 3
+               for x, y in red)
 
 
 def test_a_removed_page_is_a_changed_page(three_builds, tmp_path: Path) -> None:

@@ -47,7 +47,8 @@ def layouts_with(tmp_path: Path, name: str, theme_yaml: str, files: dict[str, st
 def test_an_override_folder_replaces_that_block_only(press_release, tmp_path: Path) -> None:
     theme = load_theme("agence")
     before = build_html(press_release, theme, "screen", extra_context=CONTEXT).html
-    mine = overrides(tmp_path, {"blocks/quote.html": '<div class="my-quote">{{ block.text }} — {{ block.author }}</div>\n'})
+    replacement = '<div class="my-quote">{{ block.text }} — {{ block.author }}</div>\n'
+    mine = overrides(tmp_path, {"blocks/quote.html": replacement})
     after = build_html(press_release, theme, "screen", overrides=[mine], extra_context=CONTEXT).html
 
     assert len(BASE_QUOTE.findall(before)) == 1 and "my-quote" not in before
@@ -83,7 +84,8 @@ def test_a_theme_of_its_own_extends_base_templates(press_release, tmp_path: Path
 
 def test_a_colour_without_cmyk_is_reported_with_the_theme_file(tmp_path: Path) -> None:
     # A new colour (an inherited one would keep its parent's cmyk: tokens merge key by key).
-    layouts = layouts_with(tmp_path, "broken", 'name: broken\nparent: base\ncolors:\n  brand: {rgb: "#123456"}\n')
+    theme_yaml = 'name: broken\nparent: base\ncolors:\n  brand: {rgb: "#123456"}\n'
+    layouts = layouts_with(tmp_path, "broken", theme_yaml)
     with pytest.raises(ContentError) as caught:
         load_theme("broken", layouts)
     message = str(caught.value)

@@ -129,3 +129,56 @@ def test_watch_with_watchfiles_sees_a_save_and_rebuilds_once(workspace) -> None:
     change = next(e for e in events if e.kind == "change")
     assert any(path == part.resolve() or path == part for _, path in change.paths)
     assert events[-1].kind == "previews" and events[-1].changed_pages == [2]
+
+
+def test_files_created_and_removed_within_a_batch_are_left_out(tmp_path: Path) -> None:
+    from toolkit.watch import without_transients
+
+    kept = tmp_path / "01.md"
+    kept.write_text("x")
+    gone = tmp_path / ".sedXYZ"
+    batch = [("added", kept), ("added", gone), ("deleted", gone), ("deleted", tmp_path / "old.md")]
+    assert without_transients(batch) == [("added", kept), ("deleted", tmp_path / "old.md")]
+
+
+WATCH_A_STYLESHEET = """
+import json, sys
+from pathlib import Path
+from toolkit.build import Builder
+from toolkit.paths import LAYOUTS
+from toolkit.watch import watch_loop
+
+css = LAYOUTS / "neutral" / "style.css"
+events = []
+
+def batches():
+    css.write_text(css.read_text() + "\\n.part-letterhead h1.part-title { font-size: 40pt; }\\n")
+    yield {("modified", str(css))}
+
+builder = Builder(theme_override="neutral")
+watch_loop(builder, "communique-2024", "screen", batches(), events.append, sheet=False)
+print(json.dumps([[e.kind, e.changed_pages] for e in events]))
+"""
+
+
+def test_a_stylesheet_saved_during_the_watch_is_read_again(tmp_path: Path) -> None:
+    """Parsed stylesheets are cached by the warm renderer: a saved .css must drop them."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from toolkit.paths import CONTENT, FONTS, LAYOUTS
+
+    root = tmp_path / "project"
+    shutil.copytree(LAYOUTS, root / "layouts")
+    (root / "fonts").symlink_to(FONTS)
+    shutil.copytree(CONTENT / PRESS_RELEASE, root / "content" / PRESS_RELEASE)
+    env = {**os.environ, "TOOLKIT_ROOT": str(root), "TOOLKIT_CACHE": str(tmp_path / "cache"),
+           "SOURCE_DATE_EPOCH": "1700000000"}
+    done = subprocess.run([sys.executable, "-c", WATCH_A_STYLESHEET], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    events = json.loads(done.stdout.strip().splitlines()[-1])
+    previews = [pages for kind, pages in events if kind == "previews"]
+    assert len(previews) == 2 and 1 in previews[1], events  # the title on page 1 grew

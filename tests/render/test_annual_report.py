@@ -9,7 +9,7 @@ from collections import Counter
 import pikepdf
 import pytest
 
-from conftest import REPORT_SEED, normalise, page_texts
+from support import REPORT_SEED, normalise, page_texts
 
 SOMMAIRE = re.compile(r"# Sommaire.*?(?=\n# 2023)", re.S)  # the source's contents: generated here instead
 
@@ -47,7 +47,7 @@ def test_every_heading_of_the_content_is_in_the_pdf(annual_report, builder) -> N
 def contents_entries(texts: list[str]) -> list[tuple[str, int]]:
     """(title, page number) read back from the printed contents pages: 'Title ..... 12'."""
     entries = []
-    for text in texts[:4]:
+    for text in (t for t in texts[:4] if "sommaire" in t[:300].casefold()):
         for line in text.splitlines():
             match = re.match(r"^(.*?)[\s.…]*\s(\d{1,3})\s*$", line.strip())
             if match and "." in line and len(match.group(1)) > 3:

@@ -6,7 +6,7 @@ import re
 import pikepdf
 import pytest
 
-from conftest import PRESS_RELEASE_SEED, normalise, pdf_text
+from support import PRESS_RELEASE_SEED, normalise, pdf_text
 
 
 def source_sentences() -> list[str]:
