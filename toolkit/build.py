@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .editions import apply_edition, slug
 from .errors import ContentError, Problem
 from .html import assign_anchors, build_html
 from .parts import (BLANK_VERSO, _is_blank, FOLIO_SHEET_CSS, NO_FOLIOS, START_LEFT, Job, Laid, UnitCache, _lay_out,
@@ -41,14 +42,16 @@ class BuildResult:
     seconds: float
     blanks_added: int = 0
     warnings: list[str] = field(default_factory=list)
+    edition: str | None = None
 
 
 def publication_names(content: Path = CONTENT) -> list[str]:
     return sorted(p.name for p in content.iterdir() if (p / "publication.yaml").is_file())
 
 
-def output_path(out: Path, name: str, variant: str) -> Path:
-    return out / name / f"{name}-{variant}.pdf"
+def output_path(out: Path, name: str, variant: str, edition: str | None = None) -> Path:
+    stem = f"{name}-{edition}" if edition else name
+    return out / name / f"{stem}-{variant}.pdf"
 
 
 class Builder:
@@ -67,18 +70,20 @@ class Builder:
         self._executor: Any = executor
         self.last_assembly: dict[str, Any] = {}
 
-    def load(self, name: str) -> tuple[Publication, Theme, list[Problem]]:
+    def load(self, name: str, edition: str | None = None) -> tuple[Publication, Theme, list[Problem]]:
         root = self.content / name
         if not (root / "publication.yaml").is_file():
             raise ContentError([Problem(root, 0, f"no publication '{name}': expected {root}/publication.yaml "
                                                  f"(known: {', '.join(publication_names(self.content))})")])
         publication, problems = load_publication(root)
+        if edition:
+            publication = apply_edition(publication, edition)
         theme = load_theme(self.theme_override or publication.meta.theme)
         return publication, theme, problems.warnings
 
-    def build(self, name: str, variant: str) -> BuildResult:
+    def build(self, name: str, variant: str, edition: str | None = None) -> BuildResult:
         started = time.perf_counter()
-        publication, theme, warnings = self.load(name)
+        publication, theme, warnings = self.load(name, edition)
         # A part rendered alone links to anchors of other parts: the assembly rewrites those links.
         captured = WeasyWarnings(UNRESOLVED_ANCHOR if self.in_parts(publication, variant) else None)
         logger = logging.getLogger("weasyprint")
@@ -94,11 +99,11 @@ class Builder:
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"),
                                   profile=theme.output_profile if variant == "print" else None)
-        path = output_path(self.out, name, variant)
+        path = output_path(self.out, name, variant, edition)
         write_atomic(path, pdf)
         all_warnings = [str(w) for w in warnings] + [f"weasyprint: {m}" for m in captured.messages]
         return BuildResult(name, variant, path, pages + blanks, len(pdf),
-                           time.perf_counter() - started, blanks, all_warnings)
+                           time.perf_counter() - started, blanks, all_warnings, edition)
 
     def in_parts(self, publication: Publication, variant: str) -> bool:
         """Print files of several units are rendered in parts; the screen file stays whole so that its
@@ -241,7 +246,8 @@ class Assembler:
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
         self.chart_svg = builder.chart_renderer(publication, theme, variant)
         self.theme_files = [*theme.stylesheets, *theme.variant_stylesheets(variant), *theme.font_files()]
-        self.memory = CACHE / f"plan-{publication.name}-{theme.name}-{variant}.json"
+        # The forms each unit took last time: a rebuild lays out what it needs in one wave.
+        self.memory = CACHE / f"plan-{publication.name}-{slug(publication.meta.subtitle or '')}-{theme.name}-{variant}.json"
         self.stats = {"units": len(self.units), "rendered": 0, "cached": 0, "waves": 0}
 
     def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
@@ -256,7 +262,9 @@ class Assembler:
             html = build_html(self.publication, self.theme, self.variant, self.builder._overrides(self.publication),
                               chart_svg=self.chart_svg, only=list(unit.parts),
                               extra_context={"document_date": document_date(self.publication),
-                                             "lead_chapters": leads, "page_numbers": page_numbers}).html
+                                             "lead_chapters": leads, "page_numbers": page_numbers,
+                                             # an edition's metadata must not make every part differ
+                                             "document_metadata": unit.index == 0}).html
         key = job_key(html, css, self.variant, self.theme_files)
         return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
                    self.variant, css, key)

@@ -131,7 +131,9 @@ def assign_anchors(publication: Publication) -> tuple[dict[int, str], dict[str, 
     anchors = Anchors()
     found: dict[int, str] = {}
     headings: dict[str, str] = {}
-    for part in publication.parts:
+    # Parts an edition adds take their ids last: the base parts keep the ids they have in the national
+    # publication, so their HTML — and their cached layout — is the same in every edition.
+    for part in sorted(publication.parts, key=lambda p: p.origin == "edition"):
         found[id(part)] = anchors.make("part", part.meta.title or part.id)
         if part.meta.title:
             headings[found[id(part)]] = part.meta.title
@@ -171,6 +173,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "image_url": image_finder(publication, theme, variant),
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
+        "document_metadata": True,  # False for parts laid out apart: the first part carries the file's
         **(extra_context or {}),
     }
     try:

@@ -316,6 +316,7 @@ class Part(BaseModel):
     source: Path = Field(..., description="The Markdown file")
     meta: PartMeta = Field(..., description="Front matter")
     body: list[Block] = Field(default_factory=list, description="Text and blocks")
+    origin: Literal["content", "edition"] = Field("content", description="Written content, or made by an edition")
 
     @property
     def in_contents(self) -> bool:

@@ -1,0 +1,176 @@
+"""Editions: a regional edition is an overlay on a base publication, never a copy.
+
+`content/<publication>/editions/<name>.yaml` is deep-merged over `publication.yaml`, names its région,
+and may add parts of its own (Markdown files in `editions/<name>/`). The build then gives the
+edition its own cover (the région named, located on a map) and a regional chapter gathering, from the
+content itself, the case studies and articles tagged with the région and the région's officer from
+the directory. Every other part is the national report's, unchanged: its laid-out units come from
+the cache that the national build and the other editions filled.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from .errors import ContentError, Problem, Problems
+from .html import walk_blocks
+from .load import parse_yaml, read_part, read_text
+from .models import (REGIONS, Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
+                     Publication, PublicationMeta, Strict, _check_region)
+from .theme import deep_merge
+from .validate import Context, validate_body, validate_located
+
+OVERSEAS = ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte")
+EDITIONS = "editions"
+
+
+class EditionOverlay(Strict):
+    """`editions/<name>.yaml`: what a regional edition changes in its base publication."""
+
+    region: str = Field(..., description="The région of this edition, one of the 18 régions")
+    publication: dict[str, Any] = Field(default_factory=dict, description=(
+        "Keys of publication.yaml to change (deep-merged): title, subtitle, keywords, ..."))
+    chapter_title: str | None = Field(None, description="Title of the regional chapter (default: the région)")
+    introduction: str | None = Field(None, description="Markdown text opening the regional chapter")
+    insert_after: str | None = Field(None, description=(
+        "The part file after which the regional chapter goes (default: after the key figures, or first "
+        "after the contents)"))
+    parts: list[str] = Field(default_factory=list, description=(
+        "Extra Markdown parts of this edition, in editions/<name>/, added at the end of its chapter"))
+
+    _region = field_validator("region")(_check_region)
+
+
+def edition_names(root: Path) -> list[str]:
+    folder = root / EDITIONS
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def load_overlay(root: Path, name: str) -> tuple[EditionOverlay, Any]:
+    """Read and validate an edition overlay; problems are reported with the overlay's file and line."""
+    problems = Problems()
+    path = root / EDITIONS / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(edition_names(root)) or "none"
+        raise ContentError([Problem(path, 0, f"no edition '{name}' (known: {known})")])
+    text = read_text(path, problems)
+    located = parse_yaml(text or "", path, 1, problems)
+    overlay = validate_located(EditionOverlay, located, problems) if not problems.errors else None
+    problems.raise_if_any()
+    assert isinstance(overlay, EditionOverlay)
+    return overlay, located
+
+
+def apply_edition(publication: Publication, name: str) -> Publication:
+    """The publication as the edition `name` prints it."""
+    overlay, located = load_overlay(publication.root, name)
+    meta = _merged_meta(publication, overlay, located)
+    chapter = regional_chapter(publication, overlay, name)
+    parts = [_cover_for(part, overlay) if part.meta.layout == "cover" else part for part in publication.parts]
+    at = _insertion_index(parts, overlay, located)
+    parts.insert(at, chapter)
+    return publication.model_copy(update={"meta": meta, "parts": parts, "name": publication.name})
+
+
+def _merged_meta(publication: Publication, overlay: EditionOverlay, located: Any) -> PublicationMeta:
+    base = publication.meta.model_dump(mode="python")
+    merged = deep_merge(base, {"subtitle": f"Édition {overlay.region}", **overlay.publication})
+    try:
+        return PublicationMeta.model_validate(merged)
+    except Exception as error:  # pydantic ValidationError: report it at the overlay's `publication:` key
+        raise ContentError([Problem(located.path, located.line_of(("publication",)),
+                                    f"publication: {error}".splitlines()[0])]) from None
+
+
+def regional_chapter(publication: Publication, overlay: EditionOverlay, name: str) -> Part:
+    """Case studies and articles tagged with the région, its officer, from the content as it is."""
+    region = overlay.region
+    stories = [block.model_copy(deep=True) for part in publication.parts for block in walk_blocks(part.body)
+               if isinstance(block, (CaseStudy, Article)) and block.region == region]
+    body: list[Any] = []
+    intro = overlay.introduction or (
+        f"Ce chapitre rassemble les projets et les initiatives du rapport qui concernent la région "
+        f"{region}, et présente l’interlocuteur de l’Agence pour la région.")
+    body.append(Prose(text=intro))
+    officers = region_officers(publication, region)
+    if officers:
+        body.append(Directory(title=f"Votre interlocuteur en {region}" if len(officers) == 1
+                              else f"Vos interlocuteurs en {region}", entries=officers))
+    if stories:
+        body.extend(stories)
+    else:
+        body.append(Prose(text=(
+            f"Aucun projet de la région {region} n’est présenté en détail dans ce rapport national. "
+            "Les programmes de l’Agence y sont pourtant actifs : l’équipe régionale se tient à votre "
+            "disposition pour vous les présenter.")))
+    body.extend(_extra_parts_body(publication.root, name, overlay))
+    meta = PartMeta(layout="chapter", title=overlay.chapter_title or f"L’ANCT en {region}",
+                    kicker="Édition régionale", accent="accent", columns=2)
+    return Part(id=f"edition-{slug(region)}", source=publication.root / EDITIONS / f"{name}.yaml",
+                meta=meta, body=body, origin="edition")
+
+
+def region_officers(publication: Publication, region: str) -> list[Person]:
+    """The directory's people for the région: by their région, or named in their role (shared
+    régions, 'Outre-mer' for the five overseas régions)."""
+    found = []
+    for part in publication.parts:
+        for block in walk_blocks(part.body):
+            if not isinstance(block, Directory):
+                continue
+            for person in block.entries:
+                role = (person.role or "").casefold()
+                if person.region == region or region.casefold() in role or \
+                        (region in OVERSEAS and "outre-mer" in role):
+                    found.append(person.model_copy(update={"region": region}))
+    return found
+
+
+def _cover_for(cover: Part, overlay: EditionOverlay) -> Part:
+    """The national cover plus the région's name and a locator map."""
+    locator = Chart(type="map", highlight=overlay.region, title=f"La région {overlay.region}",
+                    alt=f"Carte de France situant la région {overlay.region}.", width_mm=62, height_mm=54)
+    meta = cover.meta.model_copy(update={"subtitle": f"Édition {overlay.region}"})
+    return cover.model_copy(update={"meta": meta, "body": [*cover.body, locator]})
+
+
+def _insertion_index(parts: list[Part], overlay: EditionOverlay, located: Any) -> int:
+    names = [part.source.name for part in parts]
+    if overlay.insert_after:
+        if overlay.insert_after not in names:
+            raise ContentError([Problem(located.path, located.line_of(("insert_after",)),
+                                        f"insert_after: no part '{overlay.insert_after}' in the publication")])
+        return names.index(overlay.insert_after) + 1
+    for index, part in enumerate(parts):
+        if part.meta.layout == "chapter":
+            return index  # before the first chapter: after the opening pages
+    return len(parts)
+
+
+def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay) -> list[Any]:
+    problems = Problems()
+    body: list[Any] = []
+    for file in overlay.parts:
+        raw = read_part(root / EDITIONS / name / file, problems)
+        if raw is not None:
+            body.extend(validate_body(raw.body, problems, Context(root)))
+    problems.raise_if_any()
+    return body
+
+
+def regions_without_edition(root: Path) -> list[str]:
+    have = set()
+    for name in edition_names(root):
+        try:
+            have.add(load_overlay(root, name)[0].region)
+        except ContentError:
+            continue
+    return [region for region in REGIONS if region not in have]
