@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -52,11 +53,22 @@ def list_command(content: Path) -> None:
 @click.option("--layouts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of template overrides searched before the theme (blocks/, parts/).")
 @click.option("--single-pass", is_flag=True, help="Lay out the print file in one WeasyPrint pass instead of in parts.")
+@click.option("--edition", "editions", multiple=True,
+              help="Build regional editions: a name from content/<publication>/editions/, 'all' for every one, "
+                   "'national' for the base publication. Repeat the option for several.")
+@click.option("--executor", type=click.Choice(["local", "process", "dask"]), default="local", show_default=True,
+              help="Where editions are built: this process (its workers share the laid-out parts), a process "
+                   "pool, or a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
 def build(publications: tuple[str, ...], variant: str, out: Path, content: Path, theme: str | None,
-          strict: bool, layouts: Path | None, single_pass: bool) -> None:
+          strict: bool, layouts: Path | None, single_pass: bool, editions: tuple[str, ...], executor: str,
+          scheduler: str | None) -> None:
     """Build PUBLICATIONS (default: all of them)."""
     from .build import Builder, publication_names
 
+    if editions:
+        sys.exit(_build_editions(publications, editions, _variants(variant), out, content, theme, executor,
+                                 scheduler))
     names = list(publications) or publication_names(content)
     builder = Builder(content=content, out=out, theme_override=theme, strict=strict, layouts=layouts,
                       parts=not single_pass)
@@ -108,6 +120,44 @@ def _binding_of(path: str) -> str | None:
         return None
     data = YAML(typ="safe").load(meta.read_text(encoding="utf-8")) or {}
     return data.get("binding", PublicationMeta.model_fields["binding"].default)
+
+
+def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], variants: list[str], out: Path,
+                    content: Path, theme: str | None, executor_kind: str, scheduler: str | None) -> int:
+    """Editions in batch: progress per edition, a broken one reported and skipped, a manifest."""
+    from .batch import make_executor, run_editions, write_manifest
+    from .editions import edition_names
+
+    if len(publications) != 1:
+        raise click.UsageError("--edition needs exactly one PUBLICATION")
+    publication = publications[0]
+    names: list[str | None] = []
+    for edition in editions:
+        if edition == "all":
+            names.extend(edition_names(content / publication))
+        else:
+            names.append(None if edition == "national" else edition)
+
+    def progress(index: int, total: int, entry: Any) -> None:
+        label = entry.edition or "national"
+        if entry.status == "ok":
+            click.echo(f"[{index}/{total}] {label} ({entry.variant}): {entry.pages} pages, "
+                       f"{entry.bytes / 1024:.0f} KB, {entry.seconds:.1f} s")
+        else:
+            click.secho(f"[{index}/{total}] {label} ({entry.variant}): failed", fg="red")
+            for problem in entry.problems:
+                click.secho(f"  {problem}", fg="red", err=True)
+
+    executor, close = make_executor(executor_kind, scheduler)
+    try:
+        entries = run_editions(publication, names, variants, content=content, out=out, theme=theme,
+                               executor=executor, on_done=progress)
+    finally:
+        close()
+    manifest = write_manifest(out, publication, entries)
+    failed = [e for e in entries if e.status != "ok"]
+    click.echo(f"{len(entries) - len(failed)} built, {len(failed)} failed; manifest: {manifest}")
+    return 1 if failed else 0
 
 
 def _page_range(text: str | None) -> list[int] | None:
