@@ -14,7 +14,7 @@ from typing import Any
 
 from .editions import apply_edition, slug
 from .errors import ContentError, Problem
-from .html import assign_anchors, build_html
+from .html import assign_anchors, build_html, document_date
 from .parts import (BLANK_VERSO, _is_blank, FOLIO_SHEET_CSS, NO_FOLIOS, START_LEFT, Job, Laid, UnitCache, _lay_out,
                     default_executor, folio_sheet_html, job_key, merge, plan, split_units, wanted_forms)
 from .models import Publication
@@ -144,7 +144,8 @@ class Builder:
             self._executor.shutdown()
             self._executor = None
 
-    def lay_out(self, publication: Publication, theme: Theme, variant: str) -> tuple[Any, Any]:
+    def lay_out(self, publication: Publication, theme: Theme, variant: str,
+                leads: set[str] | None = None) -> tuple[Any, Any]:
         """The publication's HTML and its pages (a WeasyPrint Document).
 
         In print, a chapter opens on a right-hand page. When the page before its opener would be left
@@ -152,7 +153,8 @@ class Builder:
         changes the chapter's length, so the next chapter may change side: the layout is repeated until
         nothing moves. The decisions are remembered, so a rebuild usually lays out once."""
         memory = self.out / ".cache" / f"lead-pages-{publication.name}-{theme.name}-{variant}.json"
-        leads = _read_leads(memory) if variant == "print" else set()
+        if leads is None:
+            leads = _read_leads(memory) if variant == "print" else set()
         chart_svg = self.chart_renderer(publication, theme, variant)
         for _ in range(MAX_LAYOUT_PASSES):
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
@@ -180,16 +182,6 @@ class Builder:
         if publication.meta.layouts:
             folders.append(publication.root / publication.meta.layouts)
         return folders
-
-
-def document_date(publication: Publication) -> str:
-    """The PDF's dates: the publication's date, else SOURCE_DATE_EPOCH (reproducible builds), else now."""
-    if publication.meta.date:
-        return f"{publication.meta.date.isoformat()}T00:00:00Z"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() \
-        else dt.datetime.now(dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> set[str]:

@@ -1,6 +1,8 @@
 """HTML stage: Jinja templates (overrides → theme → parents → base), one template per block."""
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -76,6 +78,16 @@ def year_apart(title: str) -> Markup:
     if not match:
         return Markup.escape(title)
     return Markup('{} <span class="year">{}</span>').format(match.group(1), match.group(2))
+
+
+def document_date(publication: Publication) -> str:
+    """The PDF's dates: the publication's date, else SOURCE_DATE_EPOCH (reproducible builds), else now."""
+    if publication.meta.date:
+        return f"{publication.meta.date.isoformat()}T00:00:00Z"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() \
+        else dt.datetime.now(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def french_date(value: Any) -> str:
@@ -173,6 +185,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "image_url": image_finder(publication, theme, variant),
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
+        "document_date": document_date(publication),
         "document_metadata": True,  # False for parts laid out apart: the first part carries the file's
         **(extra_context or {}),
     }

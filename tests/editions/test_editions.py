@@ -1,0 +1,217 @@
+"""Regional editions and the parts build: overlays, regional chapters, isolation, cache keys, Dask."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from support import normalise, page_texts
+from toolkit.batch import run_editions
+from toolkit.build import Builder
+from toolkit.editions import apply_edition, edition_names, load_overlay, region_officers
+from toolkit.html import build_html, walk_blocks
+from toolkit.models import REGIONS, Article, CaseStudy
+from toolkit.paths import CONTENT
+from toolkit.theme import deep_merge
+from toolkit.validate import load_publication
+
+REPORT = CONTENT / "rapport-annuel-2023"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return load_publication(REPORT)[0]
+
+
+def test_one_overlay_per_region() -> None:
+    regions = sorted(load_overlay(REPORT, name)[0].region for name in edition_names(REPORT))
+    assert regions == sorted(REGIONS)
+
+
+def test_overlay_merge_rules(report) -> None:
+    assert deep_merge({"a": {"b": 1, "c": 2}, "k": [1, 2]}, {"a": {"c": 3}, "k": [3]}) == {"a": {"b": 1, "c": 3}, "k": [3]}
+    edition = apply_edition(report, "occitanie")
+    assert edition.meta.title == report.meta.title                 # kept from the base
+    assert edition.meta.subtitle == "Édition Occitanie"            # set by the edition
+    assert edition.meta.keywords == ["ANCT", "rapport annuel 2023", "Occitanie"]  # replaced, lists are not merged
+    assert len(edition.parts) == len(report.parts) + 1
+    assert report.parts[0].meta.subtitle is None                   # the base is not modified
+
+
+@pytest.mark.parametrize("name", edition_names(REPORT))
+def test_each_edition_cover_names_its_region(report, name) -> None:
+    from toolkit.theme import load_theme
+
+    region = load_overlay(REPORT, name)[0].region
+    edition = apply_edition(report, name)
+    cover = edition.parts[0]
+    html = build_html(edition, load_theme("agence"), "screen", only=[cover],
+                      chart_svg=lambda block: f"<svg data-highlight='{block.highlight}'></svg>").html
+    assert f"Édition {region}" in html.replace("\u00a0", " ").replace("\u2011", "-").replace("\u2019", "'")
+    assert f"data-highlight='{region}'" in html.replace("&#39;", "'")
+
+
+@pytest.mark.parametrize("name", ["occitanie", "corse", "grand-est", "mayotte"])
+def test_the_regional_chapter_holds_exactly_the_content_tagged_with_the_region(report, name) -> None:
+    region = load_overlay(REPORT, name)[0].region
+    tagged = [b.title for part in report.parts for b in walk_blocks(part.body)
+              if isinstance(b, (CaseStudy, Article)) and b.region == region]
+    edition = apply_edition(report, name)
+    chapter = next(part for part in edition.parts if part.origin == "edition")
+    assert [b.title for b in chapter.body if isinstance(b, (CaseStudy, Article))] == tagged
+    texts = " ".join(getattr(b, "text", "") for b in chapter.body)
+    if not tagged:
+        assert "Aucun projet de la région" in texts        # said politely, not an empty chapter
+    officers = [p.name for b in chapter.body if getattr(b, "kind", "") == "directory" for p in b.entries]
+    assert officers == [p.name for p in region_officers(report, region)]
+
+
+def test_shared_and_overseas_officers(report) -> None:
+    assert [p.name for p in region_officers(report, "Pays de la Loire")] == ["Sylvie Cabassot"]
+    assert [p.name for p in region_officers(report, "Corse")] == ["Juliette Paradis"]
+    assert [p.name for p in region_officers(report, "Mayotte")] == ["Éric Lenoir"]
+
+
+def test_an_edition_keeps_the_national_ids_so_shared_parts_are_not_laid_out_again(report) -> None:
+    from toolkit.build import Assembler, Builder
+    from toolkit.theme import load_theme
+
+    builder = Builder(parts=True)
+    theme = load_theme("agence")
+    national = Assembler(builder, report, theme, "print")
+    regional = Assembler(builder, apply_edition(report, "occitanie"), theme, "print")
+    same = [unit.first.id for unit in national.units
+            if national.job(unit, False, False).key == regional.job(
+                next(u for u in regional.units if u.first.id == unit.first.id), False, False).key]
+    assert "21-logement-habitat" in same and "16-transition-ecologique" in same
+    assert "00-couverture" not in same and "01-sommaire" not in same
+
+
+# ---------------------------------------------------------------- batch, on a small publication
+
+
+def small_publication(content: Path) -> None:
+    root = content / "mini"
+    (root / "sections").mkdir(parents=True)
+    (root / "editions").mkdir()
+    (root / "publication.yaml").write_text(textwrap.dedent("""\
+        title: Mini rapport 2023
+        organisation: Agence
+        kind: report
+        binding: none
+        parts: [00.md, 01.md, 02.md]
+        """), encoding="utf-8")
+    (root / "sections" / "00.md").write_text("---\nlayout: cover\ntitle: Mini rapport 2023\n---\nAgence\n")
+    (root / "sections" / "01.md").write_text("---\ntitle: Ouverture\n---\nUn texte.\n")
+    (root / "sections" / "02.md").write_text(textwrap.dedent("""\
+        ---
+        layout: chapter
+        title: Projets
+        ---
+        :::: article
+        title: Une halle à Lodève
+        region: Occitanie
+        ---
+        Texte.
+        ::::
+        """), encoding="utf-8")
+    (root / "editions" / "occitanie.yaml").write_text('region: Occitanie\n', encoding="utf-8")
+    (root / "editions" / "bretagne.yaml").write_text('region: Bretagne\n', encoding="utf-8")
+    (root / "editions" / "cassee.yaml").write_text('region: Bretagne\ncolour: red\n', encoding="utf-8")
+
+
+def test_a_broken_overlay_fails_alone(tmp_path: Path) -> None:
+    small_publication(tmp_path / "content")
+    entries = run_editions("mini", ["bretagne", "cassee", "occitanie"], ["screen"],
+                           content=tmp_path / "content", out=tmp_path / "out")
+    assert [e.status for e in entries] == ["ok", "failed", "ok"]
+    assert any("cassee.yaml:2: error: unknown key 'colour'" in p for p in entries[1].problems)
+    assert Path(entries[0].file).name == "mini-bretagne-screen.pdf"
+    assert "Une halle à Lodève" in normalise_keep(page_texts(Path(entries[2].file)))
+    assert "Aucun projet de la région Bretagne" in normalise_keep(page_texts(Path(entries[0].file)))
+
+
+def normalise_keep(texts: list[str]) -> str:
+    return " ".join(" ".join(texts).replace("\u2019", "’").split()).replace("’", "’")
+
+
+def test_dask_local_cluster_builds_two_editions(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    small_publication(tmp_path / "content")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        entries = run_editions("mini", ["bretagne", "occitanie"], ["screen"], content=tmp_path / "content",
+                               out=tmp_path / "out", executor=client.get_executor())
+    assert [e.status for e in entries] == ["ok", "ok"]
+    assert all(Path(e.file).is_file() and e.sha256 for e in entries)
+
+
+# ---------------------------------------------------------------- cache keys
+
+
+def test_unit_cache_key_follows_content_templates_css_and_fonts(tmp_path: Path, report) -> None:
+    from toolkit.parts import job_key
+
+    css = tmp_path / "style.css"
+    font = tmp_path / "font.ttf"
+    css.write_text("p { color: red }")
+    font.write_bytes(b"font-1")
+    key = job_key("<p>a</p>", "", "print", [css, font])
+    assert job_key("<p>a</p>", "", "print", [css, font]) == key          # nothing changed
+    assert job_key("<p>b</p>", "", "print", [css, font]) != key          # content or template → HTML
+    assert job_key("<p>a</p>", "", "screen", [css, font]) != key         # variant
+    css.write_text("p { color: blue }")
+    assert job_key("<p>a</p>", "", "print", [css, font]) != key          # theme CSS
+    css.write_text("p { color: red }")
+    font.write_bytes(b"font-2")
+    assert job_key("<p>a</p>", "", "print", [css, font]) != key          # font file
+
+
+def test_editing_one_chapter_changes_only_that_units_html(tmp_path: Path) -> None:
+    from toolkit.build import Assembler
+    from toolkit.theme import load_theme
+
+    shutil.copytree(REPORT, tmp_path / "rapport-annuel-2023")
+    chapter = tmp_path / "rapport-annuel-2023" / "sections" / "21-logement-habitat.md"
+    builder = Builder(content=tmp_path)
+    theme = load_theme("agence")
+    before = Assembler(builder, builder.load("rapport-annuel-2023")[0], theme, "print")
+    keys_before = {u.first.id: before.job(u, False, False).key for u in before.units if u.layout != "contents"}
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Sisteron va inaugurer",
+                                                                   "Sisteron inaugurera"), encoding="utf-8")
+    after = Assembler(builder, builder.load("rapport-annuel-2023")[0], theme, "print")
+    keys_after = {u.first.id: after.job(u, False, False).key for u in after.units if u.layout != "contents"}
+    assert [k for k in keys_before if keys_before[k] != keys_after[k]] == ["21-logement-habitat"]
+
+
+# ---------------------------------------------------------------- parts vs one pass
+
+
+def test_part_rendered_print_matches_a_single_pass_build(annual_report, builder) -> None:
+    """Same pages, same text on every page (folios, contents numbers, running heads included)."""
+    import json
+
+    from toolkit.html import assign_anchors
+    from toolkit.paths import CACHE
+
+    publication, theme, _ = builder.load("rapport-annuel-2023")
+    anchors, _ = assign_anchors(publication)
+    plan = json.loads((CACHE / "plan-rapport-annuel-2023--agence-print.json").read_text())
+    units = __import__("toolkit.parts", fromlist=["split_units"]).split_units(publication)
+    leads = {anchors[id(units[int(i)].first)] for i, (lead, _) in plan.items() if lead}
+    whole = Builder(out=builder.out, parts=False)
+    html_doc, document = whole.lay_out(publication, theme, "print", leads=leads)
+    single = [page for page in document.pages]
+    parts_texts = page_texts(annual_report["print"].path)
+    padding = annual_report["print"].blanks_added
+    assert len(single) + padding == len(parts_texts)
+    pdf = whole.renderer.write_pdf(document, "print", identifier=b"x" * 32)
+    path = builder.out / "single.pdf"
+    path.write_bytes(pdf)
+    single_texts = page_texts(path)
+    # The binding's blank pages go before the back cover: compare around them.
+    pairs = list(zip(single_texts[:-1], parts_texts)) + [(single_texts[-1], parts_texts[-1])]
+    for number, (one, two) in enumerate(pairs, 1):
+        assert sorted(normalise(one)) == sorted(normalise(two)), number
