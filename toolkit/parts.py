@@ -217,34 +217,37 @@ def plan(units: list[Unit], laid_for: Any) -> Plan | None:
 def wanted_forms(units: list[Unit], laid_for: Any, guesses: dict[int, tuple[bool, bool]]) -> set[tuple[int, bool, bool]]:
     """The forms to render next, all at once so the workers run in parallel.
 
-    Units are followed as far as their sides are known. Past the first unit not laid out yet, the side
-    of each unit depends on the lengths before it: take the form the previous build used, or without
-    one, every form the unit may need (both sides; a chapter with or without its lead page)."""
+    The units are walked in order, each landing on the side the pages before it leave. A form not
+    laid out yet is asked for, and the walk goes on with an estimate of its length taken from another
+    form of the same unit (a lead page adds one page). Where nothing is known of a unit yet, the walk
+    stops and the remaining units are asked in the form the previous build used, or their usual one:
+    a cold build lays out every unit once, then the forms the plan needs, then what the estimates got
+    wrong (usually nothing)."""
     wanted: set[tuple[int, bool, bool]] = set()
     page = 1
-    known = True
+    walking = True
     for unit in units:
-        if known:
-            lands_left = page % 2 == 0
-            lead = unit.is_chapter and lands_left and unit.can_lead
-            forms = [(lead, lead or (lands_left and not unit.is_chapter))]
-            if unit.is_chapter and lands_left and not unit.can_lead:
-                page += 1  # a blank verso goes first
-        elif unit.index in guesses:
-            forms = [guesses[unit.index]]
-        elif unit.is_chapter:
-            forms = [(False, False)] + ([(True, True)] if unit.can_lead else [])
-        else:
-            forms = [(False, False), (False, True)]
-        for lead, start_left in forms:
-            laid = laid_for(unit, lead, start_left)
-            if laid is None:
+        if not walking:
+            lead, start_left = guesses.get(unit.index, (False, False))
+            if laid_for(unit, lead, start_left) is None:
                 wanted.add((unit.index, lead, start_left))
-            if known:
-                if laid is None:
-                    known = False
-                else:
-                    page += laid.pages
+            continue
+        lands_left = page % 2 == 0
+        lead = unit.is_chapter and lands_left and unit.can_lead
+        start_left = lead or (lands_left and not unit.is_chapter)
+        if unit.is_chapter and lands_left and not unit.can_lead:
+            page += 1  # a blank verso goes first
+        laid = laid_for(unit, lead, start_left)
+        if laid is not None:
+            page += laid.pages
+            continue
+        wanted.add((unit.index, lead, start_left))
+        other = next((f for f in (laid_for(unit, False, False), laid_for(unit, False, True),
+                                  laid_for(unit, True, True)) if f is not None), None)
+        if other is None:
+            walking = False
+        else:
+            page += other.pages + (1 if lead else 0)
     return wanted
 
 
