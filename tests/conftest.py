@@ -17,7 +17,9 @@ def builder(out_dir: Path):
     from toolkit.build import Builder
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    return Builder(out=out_dir)
+    builder = Builder(out=out_dir)
+    yield builder
+    builder.close()  # its worker processes end with the test run
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +32,3 @@ def press_release(builder):
 def annual_report(builder):
     """Both variants of the annual report: {variant: BuildResult}."""
     return {variant: builder.build("rapport-annuel-2023", variant) for variant in ("print", "screen")}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _stop_workers(builder):
-    """The builder's worker processes end with the test run."""
-    yield
-    builder.close()

@@ -174,7 +174,9 @@ class Builder:
         from .charts import chart_style_from_theme, render_chart_cached
 
         style = chart_style_from_theme(theme.tokens, FONTS, variant)
-        return lambda block: render_chart_cached(block, style, publication.root / "data", CACHE / "charts")
+        # Validation records where each chart was written, so layout problems name the file and line.
+        return lambda block: render_chart_cached(block, style, publication.root / "data", CACHE / "charts",
+                                                 where=getattr(block, "_where", None))
 
     def _overrides(self, publication: Publication) -> list[Path]:
         """Template folders searched before the theme: --layouts DIR, then publication.yaml `layouts:`."""
@@ -218,13 +220,20 @@ def _identifier(name: str, variant: str, html: str) -> bytes:
     return hashlib.sha256(f"{name}\0{variant}\0{html}".encode()).hexdigest()[:32].encode()
 
 
+class RenderError(Exception):
+    """The PDF is not what the content asked for (pages dropped by the renderer): nothing is written."""
+
+
 def check_headings(headings: dict[str, str], page_anchors: list[list[str]]) -> None:
-    """WeasyPrint has dropped pages upstream: every heading must be on a page, or the build fails loudly."""
+    """WeasyPrint has dropped pages upstream: every heading must be on a page, or the build fails loudly.
+    The page count must also be plausible: at least one page per part that starts a page."""
     placed = {anchor for anchors in page_anchors for anchor in anchors}
     missing = [title for anchor, title in headings.items() if anchor not in placed]
     if missing:
-        raise RuntimeError(f"{len(missing)} headings are missing from the rendered pages "
-                           f"(WeasyPrint dropped content?): {missing[:5]}")
+        raise RenderError(f"{len(missing)} heading(s) missing from the rendered pages (WeasyPrint dropped "
+                          f"content?): {', '.join(missing[:5])}; the previous PDF is kept")
+    if not page_anchors:
+        raise RenderError("the renderer produced no page; the previous PDF is kept")
 
 
 class Assembler:

@@ -64,7 +64,7 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
           strict: bool, layouts: Path | None, single_pass: bool, editions: tuple[str, ...], executor: str,
           scheduler: str | None) -> None:
     """Build PUBLICATIONS (default: all of them)."""
-    from .build import Builder, publication_names
+    from .build import Builder, RenderError, publication_names
 
     if editions:
         sys.exit(_build_editions(publications, editions, _variants(variant), out, content, theme, executor,
@@ -83,6 +83,11 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
         except ContentError as error:
             click.echo(" failed")
             _report_problems(error)
+            failed.add(name)
+            continue
+        except RenderError as error:
+            click.echo(" failed")
+            click.secho(f"{name}: error: {error}", fg="red", err=True)
             failed.add(name)
             continue
         padding = f", {result.blanks_added} blank page(s) added for the binding" if result.blanks_added else ""

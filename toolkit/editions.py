@@ -73,7 +73,7 @@ def apply_edition(publication: Publication, name: str) -> Publication:
     """The publication as the edition `name` prints it."""
     overlay, located = load_overlay(publication.root, name)
     meta = _merged_meta(publication, overlay, located)
-    chapter = regional_chapter(publication, overlay, name)
+    chapter = regional_chapter(publication, overlay, name, located)
     parts = [_cover_for(part, overlay) if part.meta.layout == "cover" else part for part in publication.parts]
     at = _insertion_index(parts, overlay, located)
     parts.insert(at, chapter)
@@ -90,7 +90,7 @@ def _merged_meta(publication: Publication, overlay: EditionOverlay, located: Any
                                     f"publication: {error}".splitlines()[0])]) from None
 
 
-def regional_chapter(publication: Publication, overlay: EditionOverlay, name: str) -> Part:
+def regional_chapter(publication: Publication, overlay: EditionOverlay, name: str, located: Any) -> Part:
     """Case studies and articles tagged with the région, its officer, from the content as it is."""
     region = overlay.region
     stories = [block.model_copy(deep=True) for part in publication.parts for block in walk_blocks(part.body)
@@ -111,7 +111,7 @@ def regional_chapter(publication: Publication, overlay: EditionOverlay, name: st
             f"Aucun projet de la région {region} n’est présenté en détail dans ce rapport national. "
             "Les programmes de l’Agence y sont pourtant actifs : l’équipe régionale se tient à votre "
             "disposition pour vous les présenter.")))
-    body.extend(_extra_parts_body(publication.root, name, overlay))
+    body.extend(_extra_parts_body(publication.root, name, overlay, located))
     meta = PartMeta(layout="chapter", title=overlay.chapter_title or f"L’ANCT en {region}",
                     kicker="Édition régionale", accent="accent", columns=2)
     return Part(id=f"edition-{slug(region)}", source=publication.root / EDITIONS / f"{name}.yaml",
@@ -155,11 +155,18 @@ def _insertion_index(parts: list[Part], overlay: EditionOverlay, located: Any) -
     return len(parts)
 
 
-def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay) -> list[Any]:
+def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay, located: Any) -> list[Any]:
+    """The edition's own parts: files of `editions/<name>/` only, never a path leading elsewhere."""
     problems = Problems()
     body: list[Any] = []
-    for file in overlay.parts:
-        raw = read_part(root / EDITIONS / name / file, problems)
+    folder = root / EDITIONS / name
+    for index, file in enumerate(overlay.parts):
+        path = folder / file
+        if not path.resolve().is_relative_to(folder.resolve()):
+            problems.error(located.path, located.line_of(("parts", index)),
+                           f"part '{file}' is outside editions/{name}/: give a file name inside that folder")
+            continue
+        raw = read_part(path, problems)
         if raw is not None:
             body.extend(validate_body(raw.body, problems, Context(root)))
     problems.raise_if_any()

@@ -25,6 +25,7 @@ class Located:
     value: Any
     path: Path
     line: int
+    broken: bool = False  # the YAML did not parse: its problem is reported, the (empty) value is not checked
 
     def line_of(self, loc: tuple[Any, ...]) -> int:
         """The line of the value at `loc` (a pydantic error location) inside this YAML value."""
@@ -112,7 +113,8 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
     if deep is not None:
         problems.error(path, first_line + deep, f"invalid YAML: values nested too deeply (more than "
                                                 f"{MAX_FLOW_DEPTH} levels of [ ] or {{ }})")
-        return Located(CommentedMap(), path, first_line)
+        return Located(CommentedMap(), path, first_line, broken=True)
+    before = len(problems.items)
     try:
         value = _yaml().load(text) if text.strip() else CommentedMap()
     except RecursionError:  # `[[[[...` thousands deep: the parser recurses once per level
@@ -126,8 +128,34 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
     except Exception as error:  # ruamel raises several unmarked types (duplicate keys, ...)
         problems.error(path, first_line, f"invalid YAML: {error}")
         value = CommentedMap()
+    if len(problems.items) == before and _expanded_size(value) > MAX_VALUES:
+        problems.error(path, first_line, f"invalid YAML: aliases (*name) expand to more than {MAX_VALUES} "
+                                         "values: repeat less")
+        value = CommentedMap()
     # Node positions are relative to the text; `first_line` anchors them in the file.
-    return Located(value, path, first_line)
+    return Located(value, path, first_line, broken=len(problems.items) > before)
+
+
+MAX_VALUES = 100_000
+
+
+def _expanded_size(value: Any, memo: dict[int, int] | None = None) -> int:
+    """How many values the data holds once aliases are expanded ('billion laughs': 9 lines, 10⁹ values).
+    ruamel shares one object per anchor, so counting each object once is fast."""
+    memo = {} if memo is None else memo
+    if not isinstance(value, (dict, list)):
+        return 1
+    if id(value) in memo:
+        return memo[id(value)]
+    memo[id(value)] = MAX_VALUES + 1  # a recursive alias counts as too many
+    children = value.values() if isinstance(value, dict) else value
+    total = 1
+    for child in children:
+        total += _expanded_size(child, memo)
+        if total > MAX_VALUES:
+            break
+    memo[id(value)] = total
+    return total
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -153,7 +181,13 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def split_blocks(lines: list[str], path: Path, first_line: int, problems: Problems) -> list[RawProse | RawBlock]:
+# Blocks inside blocks: three levels is what content needs (article > zoom > figures); WeasyPrint's
+# pagination slows down steeply through deeply nested boxes.
+MAX_BLOCK_DEPTH = 5
+
+
+def split_blocks(lines: list[str], path: Path, first_line: int, problems: Problems,
+                 depth: int = 1) -> list[RawProse | RawBlock]:
     """Cut Markdown lines into prose runs and `:::` blocks (recursively for block bodies)."""
     items: list[RawProse | RawBlock] = []
     prose: list[str] = []
@@ -177,7 +211,12 @@ def split_blocks(lines: list[str], path: Path, first_line: int, problems: Proble
             problems.error(path, first_line + i,
                            f"block '{opening['name']}' is never closed: add a line '{opening['colons']}'")
             end = len(lines)
-        items.append(_read_block(opening["name"], lines[i + 1:end], path, first_line + i, problems))
+        if depth > MAX_BLOCK_DEPTH:
+            problems.error(path, first_line + i, f"block '{opening['name']}' is nested {depth} blocks deep: "
+                                                 f"at most {MAX_BLOCK_DEPTH}")
+            i = end + 1
+            continue
+        items.append(_read_block(opening["name"], lines[i + 1:end], path, first_line + i, problems, depth))
         i = end + 1
     if "".join(prose).strip():
         items.append(RawProse("\n".join(prose), path, prose_start))
@@ -192,14 +231,14 @@ def _closing_line(lines: list[str], start: int, colons: int) -> int | None:
     return None
 
 
-def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Problems) -> RawBlock:
+def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Problems, depth: int = 1) -> RawBlock:
     """A block's lines: YAML fields, then an optional `---` line and its Markdown body."""
     split = next((k for k, text in enumerate(inner) if text.rstrip() == FRONT_MATTER), None)
     head = inner if split is None else inner[:split]
     fields = parse_yaml("\n".join(head), path, line + 1, problems)
     body: list[RawProse | RawBlock] = []
     if split is not None:
-        body = split_blocks(inner[split + 1:], path, line + split + 2, problems)
+        body = split_blocks(inner[split + 1:], path, line + split + 2, problems, depth + 1)
     return RawBlock(name, fields, body, path, line, has_body=split is not None)
 
 

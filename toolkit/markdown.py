@@ -16,6 +16,10 @@ SAFE_LINK = re.compile(r"^(https?://|mailto:|tel:|#)", re.IGNORECASE)
 # and takes WeasyPrint seconds per 100 000 characters before overflowing the page.
 MAX_WORD = 200
 LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+# Lists and quotes inside each other. markdown-it stops at 20 levels of tokens (about 9 lists) and
+# silently drops the rest of the text; WeasyPrint slows down steeply on deep boxes well before that.
+MAX_DEPTH = 8
+CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
 
 
 def _html_inline(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -64,7 +68,8 @@ def to_html(text: str, inline: bool = False) -> str:
 class Finding:
     """Something in a Markdown text that is refused or not printed as the writer meant.
 
-    `line` counts from 0 at the text's first line; `kind` is 'image', 'link', 'html' or 'word'."""
+    `line` counts from 0 at the text's first line; `kind` is 'image', 'link', 'html', 'word' or
+    'nesting'."""
 
     line: int
     kind: str
@@ -77,16 +82,33 @@ def _scanner() -> MarkdownIt:
     # can be reported (the renderer leaves them as plain text).
     md = _setup(MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": False}))
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    tokenize = md.block.tokenize
+
+    def watch_nesting(state, start: int, end: int, *args):  # type: ignore[no-untyped-def]
+        # The block parser gives up at maxNesting and skips to the end of the text: note where.
+        if state.level >= md.options["maxNesting"] and any(state.getLines(start, end, 0, False).split()):
+            state.env.setdefault("too_deep", start)
+        return tokenize(state, start, end, *args)
+
+    md.block.tokenize = watch_nesting  # type: ignore[method-assign]
     return md
 
 
 def findings(text: str) -> list[Finding]:
-    """Markdown images, refused links, raw HTML that is printed as text, and overlong words."""
+    """Markdown images, refused links, raw HTML that is printed as text, overlong words, and nesting
+    deeper than MAX_DEPTH (or deep enough for markdown-it to drop the rest of the text)."""
     found: list[Finding] = []
-    line = 0
-    for token in _scanner().parse(text):
+    line = depth = 0
+    env: dict[str, int] = {}
+    for token in _scanner().parse(text, env):
         if token.map:
             line = token.map[0]
+        if token.type in CONTAINERS:
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                found.append(Finding(line, "nesting", str(depth)))
+        elif token.type.replace("_close", "_open") in CONTAINERS:
+            depth -= 1
         if token.type == "html_block":
             found.append(Finding(line, "html", token.content.strip()))
         if token.type in ("html_block", "fence", "code_block"):  # printed as typed
@@ -94,6 +116,8 @@ def findings(text: str) -> list[Finding]:
         for child in token.children or []:
             found.extend(_child_findings(child, line))
             line += child.content.count("\n") + (child.type in ("softbreak", "hardbreak"))
+    if "too_deep" in env and not any(f.kind == "nesting" for f in found):
+        found.append(Finding(env["too_deep"], "nesting", "20"))
     return found
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 REGIONS = (
     "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse",
@@ -249,6 +249,10 @@ except ImportError:  # pragma: no cover - only while the charts stage is absent
 
 class Chart(ChartBlock):
     """A chart drawn from data by the charts stage."""
+
+    # The block's file and line, set by validation: layout problems found when the chart is drawn
+    # (a label too long, too few colours) are reported there (`render_chart_cached(..., where=)`).
+    _where: tuple[Path, int] | None = PrivateAttr(default=None)
 
     kind: Literal["chart"] = Field("chart", description="Block name")
     data_from: Literal["region-tags"] | None = Field(

@@ -173,9 +173,25 @@ def _one_printer_profile(document: Any, profile: Path) -> None:
             visit(obj)
 
 
+STALE_SECONDS = 600
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of writes killed before their rename: old ones are only litter."""
+    import time
+
+    for temp in path.parent.glob(f".{path.name}.*.part"):
+        try:
+            if time.time() - temp.stat().st_mtime > STALE_SECONDS:
+                temp.unlink()
+        except OSError:
+            continue
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write next to the target then rename: a crash leaves the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -12,7 +12,7 @@ from .errors import ContentError, Problems
 from .load import Located, RawBlock, RawProse, RawPublication, read_publication
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
-from .markdown import MAX_WORD, findings
+from .markdown import MAX_DEPTH, MAX_WORD, findings
 from .resources import image_file_problem, short
 
 
@@ -75,6 +75,8 @@ def validate_located(model: type[BaseModel], data: Located, problems: Problems,
                      extra: dict[str, Any] | None = None, anchor: int | None = None,
                      context: str = "") -> BaseModel | None:
     """Validate YAML data against `model`; each error is reported at the line of the key at fault."""
+    if data.broken:
+        return None  # its YAML error is reported; 'missing key' errors on the empty value would mislead
     if not isinstance(data.value, dict):
         problems.error(data.path, anchor or data.line,
                        f"expected key: value fields here, found {type(data.value).__name__}")
@@ -122,6 +124,9 @@ def check_markdown(text: str, path: Path, line: int, problems: Problems, lines_m
         elif found.kind == "html":
             problems.warning(path, where, f"raw HTML '{short(found.value)}' is not allowed (only <sup>, <sub>, "
                                           "<br>, <small>, <abbr> without attributes): it is printed as text")
+        elif found.kind == "nesting":
+            problems.error(path, where, f"lists and quotes nested more than {MAX_DEPTH} levels deep: the text "
+                                        "inside would not be printed; nest less")
         else:
             problems.error(path, where, f"a word of {len(found.value)} characters ('{short(found.value, 30)}') is "
                                         f"longer than {MAX_WORD}: it cannot be laid out; add spaces, or put a "
@@ -216,6 +221,7 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
     if block is not None:
         check_photos(block, raw.fields, context.root / "images", problems)
     if isinstance(block, Chart):
+        block._where = (raw.path, raw.line)
         check_chart_data(block, raw, context, problems)
     return block
 

@@ -55,7 +55,7 @@ def test_valid_publication_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize("meta, expected", [
     (GOOD_META + "colour: red\n", "publication.yaml:5: error: unknown key 'colour'"),
     (GOOD_META.replace("kind: report", "kind: poster"), "publication.yaml:3: error: 'kind': Input should be"),
-    (GOOD_META.replace("title: Test\n", ""), "publication.yaml:1: error: missing required key 'title'"),
+    (GOOD_META.replace("    title: Test\n", ""), "publication.yaml:1: error: missing required key 'title'"),
     (GOOD_META.replace("[01.md]", "[01.md, 02.md]"), "publication.yaml:4: error: part '02.md' not found"),
     (GOOD_META + "date: demain\n", "publication.yaml:5: error: 'date': Input should be a valid date"),
     (GOOD_META + "title: twice\n", "publication.yaml:5: error: invalid YAML"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from support import pdf_text  # noqa: F401  (re-exported for the designers' tests)
+
 from toolkit.paths import CONTENT
 
 PRESS_RELEASE = "communique-2024"
@@ -51,16 +53,6 @@ def cmyk_fills(pdf_path: Path) -> set[tuple[float, ...]]:
         for page in pdf.pages:
             scan(page)
     return found
-
-
-def pdf_text(path: Path) -> str:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
-    finally:
-        document.close()
 
 
 def squeeze(text: str) -> str:

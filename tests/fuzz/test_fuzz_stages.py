@@ -7,9 +7,11 @@ fails the test. About 1 500 examples in all (see EXAMPLES); the folder runs in w
 """
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import re
+import shutil
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,6 +39,7 @@ COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, Health
 
 LOCATED = re.compile(r"^.+:\d+: (error|warning): .+", re.DOTALL)
 WORK = Path(tempfile.mkdtemp(prefix="fuzz-"))  # hypothesis and function-scoped tmp_path do not mix
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 
 # ---------------------------------------------------------------- strategies
 
@@ -273,13 +276,15 @@ def test_inline_markdown_never_raises_nor_emits_active_html(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def builder():
+def fuzz_builder():
     from toolkit.build import Builder
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     content = WORK / "content"
     content.mkdir(exist_ok=True)
-    return Builder(content=content, out=WORK / "out")
+    builder = Builder(content=content, out=WORK / "out")
+    yield builder
+    getattr(builder, "close", lambda: None)()  # worker processes, where the builder has them
 
 
 def yaml_string(text: str) -> str:
@@ -306,13 +311,13 @@ fuzzed_parts = st.builds(
 
 @settings(max_examples=EXAMPLES["build"], **COMMON)
 @given(part=fuzzed_parts)
-def test_fuzzed_content_builds_a_pdf_or_reports_located_problems(builder, part: str) -> None:
+def test_fuzzed_content_builds_a_pdf_or_reports_located_problems(fuzz_builder, part: str) -> None:
     from hypothesis import event
 
     name = new_folder().name
-    write_publication(builder.content / name, part.encode("utf-8", "surrogatepass"))
+    write_publication(fuzz_builder.content / name, part.encode("utf-8", "surrogatepass"))
     try:
-        result = builder.build(name, "screen")
+        result = fuzz_builder.build(name, "screen")
     except ContentError as error:
         event("content error")
         assert_located(error)
@@ -320,4 +325,4 @@ def test_fuzzed_content_builds_a_pdf_or_reports_located_problems(builder, part: 
     event("pdf")
     data = result.path.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and result.pages >= 1
-    assert not builder.renderer.refused
+    assert not fuzz_builder.renderer.refused

@@ -59,7 +59,7 @@ def contents_entries(texts: list[str]) -> list[tuple[str, int]]:
 def test_contents_page_numbers_point_at_the_pages_where_the_headings_are(annual_report, variant) -> None:
     texts = page_texts(annual_report[variant].path)
     entries = contents_entries(texts)
-    assert len(entries) > 40
+    assert len(entries) >= 30  # the entries read back whole (a wrapped title is skipped)
     normalised = [normalise(text) for text in texts]
     first_after_contents = next(i for i, t in enumerate(texts) if i > 1 and "Sommaire" not in t[:200])
     wrong = []
