@@ -59,7 +59,7 @@ class Builder:
 
     def __init__(self, content: Path = CONTENT, out: Path = OUT, theme_override: str | None = None,
                  strict: bool = False, parts: bool = True, executor: Any = None,
-                 layouts: Path | None = None) -> None:
+                 layouts: Path | None = None, proof: bool = False) -> None:
         self.content = content
         self.out = out
         self.theme_override = theme_override
@@ -67,6 +67,8 @@ class Builder:
         self.renderer = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
         self.parts = parts
         self.layouts = layouts
+        # Proofs are laid out whole with the proof overlay and written beside, never over, final files.
+        self.proof = proof
         self._executor: Any = executor
         self.last_assembly: dict[str, Any] = {}
 
@@ -100,6 +102,8 @@ class Builder:
                                   identity=identity, marks=(variant == "print"),
                                   profile=theme.output_profile if variant == "print" else None)
         path = output_path(self.out, name, variant, edition)
+        if self.proof:
+            path = path.with_name(f"{path.stem}-proof.pdf")
         write_atomic(path, pdf)
         all_warnings = [str(w) for w in warnings] + [f"weasyprint: {m}" for m in captured.messages]
         return BuildResult(name, variant, path, pages + blanks, len(pdf),
@@ -108,7 +112,8 @@ class Builder:
     def in_parts(self, publication: Publication, variant: str) -> bool:
         """Print files of several units are rendered in parts; the screen file stays whole so that its
         tag tree (reading order, headings, links) is one piece."""
-        return self.parts and variant == "print" and len(split_units(publication)) >= MIN_UNITS_FOR_PARTS
+        return (self.parts and not self.proof and variant == "print"
+                and len(split_units(publication)) >= MIN_UNITS_FOR_PARTS)
 
     def render_whole(self, publication: Publication, theme: Theme, variant: str) -> tuple[bytes, int, bytes]:
         """One WeasyPrint pass over the whole publication."""
@@ -160,7 +165,8 @@ class Builder:
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
                                   chart_svg=chart_svg,
                                   extra_context={"document_date": document_date(publication), "lead_chapters": leads})
-            document = self.renderer.document(html_doc.html, publication.root, theme, variant)
+            document = self.renderer.document(html_doc.html, publication.root, theme, variant,
+                                              extra_css_text=self._proof_css())
             wanted = lead_pages_wanted(document, html_doc.chapters, leads) if variant == "print" else leads
             if wanted == leads:
                 break
@@ -168,6 +174,12 @@ class Builder:
         if variant == "print":
             write_atomic(memory, json.dumps(sorted(leads)).encode())
         return html_doc, document
+
+    def _proof_css(self) -> str:
+        if not self.proof:
+            return ""
+        stamp = time.strftime("%Y-%m-%d %H:%M")
+        return f':root {{ --proof-date: "{stamp}"; }}\n' + (LAYOUTS / "base" / "proof.css").read_text(encoding="utf-8")
 
     def chart_renderer(self, publication: Publication, theme: Theme, variant: str) -> Any:
         """Charts as inline SVG in the theme's fonts and colours, from the disk cache when unchanged."""

@@ -53,6 +53,8 @@ def list_command(content: Path) -> None:
 @click.option("--layouts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of template overrides searched before the theme (blocks/, parts/).")
 @click.option("--single-pass", is_flag=True, help="Lay out the print file in one WeasyPrint pass instead of in parts.")
+@click.option("--proof", is_flag=True, help="Overlay margins, columns, baseline grid and a BROUILLON mark; "
+                                            "written as <name>-<variant>-proof.pdf, never over a final file.")
 @click.option("--edition", "editions", multiple=True,
               help="Build regional editions: a name from content/<publication>/editions/, 'all' for every one, "
                    "'national' for the base publication. Repeat the option for several.")
@@ -61,8 +63,8 @@ def list_command(content: Path) -> None:
                    "pool, or a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
 def build(publications: tuple[str, ...], variant: str, out: Path, content: Path, theme: str | None,
-          strict: bool, layouts: Path | None, single_pass: bool, editions: tuple[str, ...], executor: str,
-          scheduler: str | None) -> None:
+          strict: bool, layouts: Path | None, single_pass: bool, proof: bool, editions: tuple[str, ...],
+          executor: str, scheduler: str | None) -> None:
     """Build PUBLICATIONS (default: all of them)."""
     from .build import Builder, RenderError, publication_names
 
@@ -71,7 +73,7 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
                                  scheduler))
     names = list(publications) or publication_names(content)
     builder = Builder(content=content, out=out, theme_override=theme, strict=strict, layouts=layouts,
-                      parts=not single_pass)
+                      parts=not single_pass, proof=proof)
     failed: set[str] = set()
     jobs = [(name, v) for name in names for v in _variants(variant)]
     for index, (name, v) in enumerate(jobs, 1):
