@@ -1,10 +1,8 @@
 """Compose the stages: load → models → theme → html → render → pdf, for one publication and variant."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import os
 import re
 import logging
 import time
