@@ -95,6 +95,14 @@ class Builder:
                 pdf, pages, identity = self.render_whole(publication, theme, variant)
         finally:
             logger.removeHandler(captured)
+        located = [*warnings, *theme.warnings, *self.renderer.css_warnings]
+        others = [m for m in captured.messages
+                  if not any(m.startswith(p.message.split(",")[0]) for p in self.renderer.css_warnings)]
+        all_warnings = [str(p) for p in located] + [f"weasyprint: {m}" for m in others]
+        if self.strict and all_warnings:
+            # --strict: a warning stops the build before anything is written, at the same place.
+            raise ContentError([Problem(p.path, p.line, p.message) for p in located] +
+                               [Problem(publication.root, 0, f"renderer: {m}") for m in others])
         roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"),
@@ -103,7 +111,6 @@ class Builder:
         if self.proof:
             path = path.with_name(f"{path.stem}-proof.pdf")
         write_atomic(path, pdf)
-        all_warnings = [str(w) for w in warnings] + [f"weasyprint: {m}" for m in captured.messages]
         return BuildResult(name, variant, path, pages + blanks, len(pdf),
                            time.perf_counter() - started, blanks, all_warnings, edition)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .errors import Problem
 from .theme import Theme
 
 # Print: PDF/X-4 with the CMYK output intent; screen: tagged PDF/UA-1.
@@ -51,6 +53,8 @@ class Renderer:
     _font_config: Any = None
     _image_cache: dict[str, Any] = field(default_factory=dict)
     _css: dict[tuple[str, str, tuple[Path, ...]], list[Any]] = field(default_factory=dict)
+    # What WeasyPrint ignored in the theme's CSS, as `file:line: warning: ...` (its own messages have no file).
+    css_warnings: list[Problem] = field(default_factory=list)
     # Filled by `@color-profile` rules while stylesheets are parsed; render() needs the same dict,
     # one per variant so that the screen file never carries the printer's profile.
     _color_profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -71,7 +75,9 @@ class Renderer:
                       "color_profiles": self._color_profiles.setdefault(variant, {})}
             sheets = [CSS(string=theme.css_tokens(variant), **common)]
             for path in [*theme.stylesheets, *theme.variant_stylesheets(variant), *extra]:
-                sheets.append(CSS(filename=str(path), **common))
+                with located_warnings(path) as found:
+                    sheets.append(CSS(filename=str(path), **common))
+                self.css_warnings.extend(w for w in found if w not in self.css_warnings)
             self._css[key] = sheets
         return self._css[key]
 
@@ -110,6 +116,32 @@ def _layout_options(variant: str) -> dict[str, Any]:
 SVG_PROPERTY_WARNING = re.compile(
     r"^Ignored `(fill|stroke|text-anchor|dominant-baseline|clip-path|paint-order|font-stretch|"
     r"stroke-[a-z]+|fill-[a-z]+|stop-[a-z]+)\s*:")
+
+
+CSS_POSITION = re.compile(r"^(?P<message>.*?) at (?P<line>\d+):(?P<column>\d+)(?P<rest>.*)$")
+
+
+@contextmanager
+def located_warnings(path: Path) -> Iterator[list[Problem]]:
+    """WeasyPrint's warnings while it parses one stylesheet, as problems located in that file."""
+    found: list[Problem] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            position = CSS_POSITION.match(message)
+            text = f"{position['message']}{position['rest']}" if position else message
+            entry = Problem(path, int(position["line"]) if position else 0, text, "warning")
+            if entry not in found:
+                found.append(entry)
+
+    handler = Handler(logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
 
 
 class WeasyWarnings(logging.Handler):

@@ -41,6 +41,7 @@ class Theme:
     name: str
     folders: tuple[Path, ...]
     tokens: dict[str, Any]
+    warnings: tuple[Any, ...] = ()  # problems found in theme.yaml that do not stop a build
 
     @property
     def template_folders(self) -> list[Path]:
@@ -132,7 +133,7 @@ def load_theme(name: str, layouts: Path = LAYOUTS) -> Theme:
         tokens = deep_merge(tokens, layer)
     _check_tokens(tokens, chain, problems)
     problems.raise_if_any()
-    return Theme(name, tuple(folder for folder, _ in chain), tokens)
+    return Theme(name, tuple(folder for folder, _ in chain), tokens, tuple(problems.warnings))
 
 
 def _check_tokens(tokens: dict[str, Any], chain: list[tuple[Path, dict[str, Any]]], problems: Problems) -> None:

@@ -51,3 +51,26 @@ def test_unknown_theme_names_the_missing_file() -> None:
     with pytest.raises(ContentError) as caught:
         load_theme("does-not-exist")
     assert "layouts/does-not-exist/theme.yaml" in str(caught.value)
+
+
+def test_css_that_weasyprint_ignores_is_reported_with_its_file_and_line(tmp_path: Path) -> None:
+    from toolkit.paths import FONTS, LAYOUTS
+    from toolkit.render import Renderer
+
+    css = tmp_path / "mine.css"
+    css.write_text("p { color: red; }\n.x { colr: blue; }\n.y { margin: banana; }\n", encoding="utf-8")
+    renderer = Renderer(roots=(FONTS, LAYOUTS, tmp_path))
+    renderer.stylesheets(load_theme("agence"), "screen", extra=(css,))
+    found = [str(problem) for problem in renderer.css_warnings if problem.path == css]
+    assert any(f"{css}:2: warning: Ignored `colr: blue`" in f for f in found), found
+    assert any(f"{css}:3: warning: Ignored `margin: banana`" in f for f in found), found
+
+
+def test_unknown_token_group_is_a_located_warning(tmp_path: Path) -> None:
+    (tmp_path / "base").symlink_to(LAYOUTS / "base")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "theme.yaml").write_text("name: mine\nparent: base\ncolours: {}\n", encoding="utf-8")
+    theme = load_theme("mine", tmp_path)
+    assert [str(w).split("theme.yaml")[1] for w in theme.warnings] == [
+        ":3: warning: unknown token group 'colours' (known: chart_palette, colors, description, fonts, name, "
+        "page, parent, print, type)"]
