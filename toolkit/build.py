@@ -14,7 +14,7 @@ from .editions import apply_edition, slug
 from .errors import ContentError, Problem
 from .html import assign_anchors, build_html, document_date
 from .parts import (BLANK_VERSO, _is_blank, FOLIO_SHEET_CSS, NO_FOLIOS, START_LEFT, Job, Laid, UnitCache, _lay_out,
-                    default_executor, folio_sheet_html, job_key, merge, plan, split_units, wanted_forms)
+                    default_executor, files_digest, folio_sheet_html, job_key, merge, plan, split_units, wanted_forms)
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
@@ -263,7 +263,8 @@ class Assembler:
         self.cache = UnitCache(CACHE / "units")
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
         self.chart_svg = builder.chart_renderer(publication, theme, variant)
-        self.theme_files = [*theme.stylesheets, *theme.variant_stylesheets(variant), *theme.font_files()]
+        self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
+                                         *theme.font_files()])
         # The forms each unit took last time: a rebuild lays out what it needs in one wave.
         self.memory = CACHE / f"plan-{publication.name}-{slug(publication.meta.subtitle or '')}-{theme.name}-{variant}.json"
         self.stats = {"units": len(self.units), "rendered": 0, "cached": 0, "waves": 0}

@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -58,9 +59,18 @@ def search_path(theme: Theme, overrides: list[Path]) -> list[Path]:
 
 
 def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
-    """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it."""
-    by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in theme.template_folders}
-    loader = ChoiceLoader([FileSystemLoader([str(p) for p in search_path(theme, overrides)]),
+    """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it.
+
+    One environment per theme and override folders, kept: it holds the compiled templates (Jinja
+    reloads a template whose file changed), and a parts build renders the HTML of every unit."""
+    return _environment(theme.folders, tuple(overrides))
+
+
+@lru_cache(maxsize=16)
+def _environment(folders: tuple[Path, ...], overrides: tuple[Path, ...]) -> Environment:
+    template_folders = [folder / "templates" for folder in folders if (folder / "templates").is_dir()]
+    by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in template_folders}
+    loader = ChoiceLoader([FileSystemLoader([str(p) for p in [*overrides, *template_folders]]),
                            PrefixLoader(by_name, delimiter="/")])
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)

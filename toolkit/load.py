@@ -242,7 +242,30 @@ def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Pr
     return RawBlock(name, fields, body, path, line, has_body=split is not None)
 
 
+_PARTS_READ: dict[Path, tuple[tuple[int, int], RawPart | None, list[Any]]] = {}
+
+
 def read_part(path: Path, problems: Problems) -> RawPart | None:
+    """Read one Markdown part. A warm process (watch, batch of editions) keeps what it parsed and reads
+    again only the files whose size or modification time changed: YAML parsing was most of a rebuild."""
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    cached = _PARTS_READ.get(path)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        problems.items.extend(cached[2])
+        return cached[1]
+    found = Problems()
+    part = _read_part(path, found)
+    problems.items.extend(found.items)
+    if stamp is not None:
+        _PARTS_READ[path] = (stamp, part, list(found.items))
+    return part
+
+
+def _read_part(path: Path, problems: Problems) -> RawPart | None:
     """Read one Markdown part: its front matter (between `---` lines) and its body."""
     text = read_text(path, problems)
     if text is None:

@@ -145,16 +145,24 @@ class UnitCache:
             {"anchors": laid.anchors, "bookmarks": laid.bookmarks, "blank": laid.blank}).encode())
 
 
-def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path]) -> str:
-    """Hash of a unit's inputs: its HTML (content, templates, charts), the theme's CSS and fonts, options."""
+def files_digest(paths: list[Path]) -> str:
+    """One hash of the theme's CSS and font files, read once per build rather than once per unit."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | str) -> str:
+    """Hash of a unit's inputs: its HTML (content, templates, charts), the theme's CSS and fonts, options.
+    `theme_files` is the list of files or their `files_digest`."""
     from .render import weasyprint_version
 
     digest = hashlib.sha256()
-    for text in (html, extra_css, variant, weasyprint_version()):
+    files = theme_files if isinstance(theme_files, str) else files_digest(theme_files)
+    for text in (html, extra_css, variant, weasyprint_version(), files):
         digest.update(text.encode())
         digest.update(b"\0")
-    for path in theme_files:
-        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
