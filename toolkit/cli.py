@@ -58,9 +58,10 @@ def list_command(content: Path) -> None:
 @click.option("--edition", "editions", multiple=True,
               help="Build regional editions: a name from content/<publication>/editions/, 'all' for every one, "
                    "'national' for the base publication. Repeat the option for several.")
-@click.option("--executor", type=click.Choice(["local", "process", "dask"]), default="local", show_default=True,
-              help="Where editions are built: this process (its workers share the laid-out parts), a process "
-                   "pool, or a Dask cluster.")
+@click.option("--executor", type=click.Choice(["auto", "local", "process", "dask"]), default="auto",
+              show_default=True,
+              help="Where editions are built: this process (its workers lay out the parts), a process pool "
+                   "(editions side by side), a Dask cluster; auto: a process pool for more than two editions.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
 def build(publications: tuple[str, ...], variant: str, out: Path, content: Path, theme: str | None,
           strict: bool, layouts: Path | None, single_pass: bool, proof: bool, editions: tuple[str, ...],
@@ -155,6 +156,9 @@ def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], va
             for problem in entry.problems:
                 click.secho(f"  {problem}", fg="red", err=True)
 
+    if executor_kind == "auto":
+        # Measured on 2 cores: national + 18 editions, cold cache, 95 s in this process, 65 s side by side.
+        executor_kind = "process" if len(names) * len(variants) > 2 else "local"
     executor, close = make_executor(executor_kind, scheduler)
     try:
         entries = run_editions(publication, names, variants, content=content, out=out, theme=theme,
