@@ -61,13 +61,17 @@ def search_path(theme: Theme, overrides: list[Path]) -> list[Path]:
 def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it.
 
-    One environment per theme and override folders, kept: it holds the compiled templates (Jinja
-    reloads a template whose file changed), and a parts build renders the HTML of every unit."""
-    return _environment(theme.folders, tuple(overrides))
+    One environment per theme and override folders, kept while their templates stay the same: it holds
+    the compiled templates, and a parts build renders the HTML of every unit. Jinja notices an edited
+    template, not a new one that would shadow another, hence the listing in the key."""
+    folders = [*overrides, *theme.template_folders]
+    listing = tuple((str(path), path.stat().st_mtime_ns) for folder in folders if folder.is_dir()
+                    for path in sorted(folder.rglob("*.html")))
+    return _environment(theme.folders, tuple(overrides), listing)
 
 
 @lru_cache(maxsize=16)
-def _environment(folders: tuple[Path, ...], overrides: tuple[Path, ...]) -> Environment:
+def _environment(folders: tuple[Path, ...], overrides: tuple[Path, ...], listing: tuple[Any, ...]) -> Environment:
     template_folders = [folder / "templates" for folder in folders if (folder / "templates").is_dir()]
     by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in template_folders}
     loader = ChoiceLoader([FileSystemLoader([str(p) for p in [*overrides, *template_folders]]),
