@@ -2,24 +2,30 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 
 @pytest.fixture(scope="session")
-def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("out")
-
-
-@pytest.fixture(scope="session")
-def builder(out_dir: Path):
+def make_builder(tmp_path_factory: pytest.TempPathFactory):
+    """Builders writing to a fresh folder each; their worker processes end with the test run."""
     from toolkit.build import Builder
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    builder = Builder(out=out_dir)
-    yield builder
-    builder.close()  # its worker processes end with the test run
+    made: list[Builder] = []
+
+    def make(name: str, **options) -> Builder:
+        made.append(Builder(out=tmp_path_factory.mktemp(name), **options))
+        return made[-1]
+
+    yield make
+    for builder in made:
+        builder.close()
+
+
+@pytest.fixture(scope="session")
+def builder(make_builder):
+    return make_builder("out")
 
 
 @pytest.fixture(scope="session")

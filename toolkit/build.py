@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .editions import apply_edition, slug
+from .editions import apply_edition
 from .errors import ContentError, Problem
 from .html import assign_anchors, build_html, document_date
-from .parts import (BLANK_VERSO, _is_blank, FOLIO_SHEET_CSS, NO_FOLIOS, START_LEFT, Job, Laid, UnitCache, _lay_out,
-                    default_executor, files_digest, folio_sheet_html, job_key, merge, plan, split_units, wanted_forms)
+from .parts import Assembler, _is_blank, default_executor, split_units
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
@@ -84,25 +83,22 @@ class Builder:
     def build(self, name: str, variant: str, edition: str | None = None) -> BuildResult:
         started = time.perf_counter()
         publication, theme, warnings = self.load(name, edition)
+        in_parts = self.in_parts(publication, variant)
         # A part rendered alone links to anchors of other parts: the assembly rewrites those links.
-        captured = WeasyWarnings(UNRESOLVED_ANCHOR if self.in_parts(publication, variant) else None)
+        captured = WeasyWarnings(UNRESOLVED_ANCHOR if in_parts else None)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(captured)
         try:
-            if self.in_parts(publication, variant):
-                pdf, pages, identity = self.render_in_parts(publication, theme, variant)
-            else:
-                pdf, pages, identity = self.render_whole(publication, theme, variant)
+            render = self.render_in_parts if in_parts else self.render_whole
+            pdf, pages, identity = render(publication, theme, variant)
         finally:
             logger.removeHandler(captured)
-        located = [*warnings, *theme.warnings, *self.renderer.css_warnings]
-        others = [m for m in captured.messages
-                  if not any(m.startswith(p.message.split(",")[0]) for p in self.renderer.css_warnings)]
-        all_warnings = [str(p) for p in located] + [f"weasyprint: {m}" for m in others]
+        located = [*warnings, *theme.warnings, *self.renderer.stylesheet_warnings(theme, variant)]
+        all_warnings = [str(p) for p in located] + [f"weasyprint: {m}" for m in captured.messages]
         if self.strict and all_warnings:
             # --strict: a warning stops the build before anything is written, at the same place.
             raise ContentError([Problem(p.path, p.line, p.message) for p in located] +
-                               [Problem(publication.root, 0, f"renderer: {m}") for m in others])
+                               [Problem(publication.root, 0, f"renderer: {m}") for m in captured.messages])
         roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"),
@@ -130,11 +126,17 @@ class Builder:
 
     def render_in_parts(self, publication: Publication, theme: Theme, variant: str) -> tuple[bytes, int, bytes]:
         """Units laid out apart (in parallel, from the cache when unchanged), then assembled."""
-        assembler = Assembler(self, publication, theme, variant)
+        assembler = self.assembler(publication, theme, variant)
         pdf, page_anchors = assembler.run()
         check_headings(assign_anchors(publication)[1], page_anchors)
         self.last_assembly = assembler.stats
         return pdf, len(page_anchors), hashlib.sha256(pdf).hexdigest()[:32].encode()
+
+    def assembler(self, publication: Publication, theme: Theme, variant: str) -> Assembler:
+        """The parts build of this publication, with this builder's templates, charts and workers."""
+        return Assembler(publication, theme, variant, overrides=self._overrides(publication),
+                         chart_svg=self.chart_renderer(publication, theme, variant),
+                         executor=lambda: self.executor)
 
     def forget_theme(self) -> None:
         """After an edit of CSS, theme.yaml or fonts: drop every parsed stylesheet and the warm workers."""
@@ -162,7 +164,7 @@ class Builder:
         blank, the chapter's first case study moves there as a lead page facing the opener. Moving it
         changes the chapter's length, so the next chapter may change side: the layout is repeated until
         nothing moves. The decisions are remembered, so a rebuild usually lays out once."""
-        memory = self.out / ".cache" / f"lead-pages-{publication.name}-{theme.name}-{variant}.json"
+        memory = CACHE / f"lead-pages-{publication.name}-{theme.name}-{variant}.json"
         if leads is None:
             leads = _read_leads(memory) if variant == "print" else set()
         chart_svg = self.chart_renderer(publication, theme, variant)
@@ -252,111 +254,3 @@ def check_headings(headings: dict[str, str], page_anchors: list[list[str]]) -> N
     if not page_anchors:
         raise RenderError("the renderer produced no page; the previous PDF is kept")
 
-
-class Assembler:
-    """Lays out the units a plan needs (cache first, then the workers), plans, merges."""
-
-    def __init__(self, builder: Builder, publication: Publication, theme: Theme, variant: str) -> None:
-        self.builder, self.publication, self.theme, self.variant = builder, publication, theme, variant
-        self.units = split_units(publication)
-        self.anchors, _ = assign_anchors(publication)
-        self.cache = UnitCache(CACHE / "units")
-        self.forms: dict[tuple[Any, bool, bool], Laid] = {}
-        self.chart_svg = builder.chart_renderer(publication, theme, variant)
-        self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
-                                         *theme.font_files()])
-        # The forms each unit took last time: a rebuild lays out what it needs in one wave.
-        self.memory = CACHE / f"plan-{publication.name}-{slug(publication.meta.subtitle or '')}-{theme.name}-{variant}.json"
-        self.stats = {"units": len(self.units), "rendered": 0, "cached": 0, "waves": 0}
-
-    def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
-        return self.forms.get((None if unit is None else unit.index, lead, start_left))
-
-    def job(self, unit: Any, lead: bool, start_left: bool, page_numbers: dict[str, int] | None = None) -> Job:
-        css = (START_LEFT if start_left else "") + NO_FOLIOS
-        if unit is None:
-            html = BLANK_VERSO
-        else:
-            leads = {self.anchors[id(unit.first)]} if lead else set()
-            html = build_html(self.publication, self.theme, self.variant, self.builder._overrides(self.publication),
-                              chart_svg=self.chart_svg, only=list(unit.parts),
-                              extra_context={"document_date": document_date(self.publication),
-                                             "lead_chapters": leads, "page_numbers": page_numbers,
-                                             # an edition's metadata must not make every part differ
-                                             "document_metadata": unit.index == 0}).html
-        key = job_key(html, css, self.variant, self.theme_files)
-        return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                   self.variant, css, key)
-
-    def lay_out(self, requests: dict[tuple[Any, bool, bool], Job]) -> None:
-        """Fill `forms` for the requested forms: from the disk cache, else from the worker processes."""
-        missing = {}
-        for form, job in requests.items():
-            laid = self.cache.get(job.key)
-            if laid is None:
-                missing[form] = job
-            else:
-                self.forms[form] = laid
-                self.stats["cached"] += 1
-        if not missing:
-            return
-        self.stats["waves"] += 1
-        if len(missing) > 1:
-            results = list(self.builder.executor.map(_lay_out, missing.values()))
-        else:
-            results = [_lay_out(job) for job in missing.values()]  # one unit: no process hop
-        for (form, job), laid in zip(missing.items(), results):
-            self.cache.put(job.key, laid)
-            self.forms[form] = laid
-            self.stats["rendered"] += 1
-
-    def run(self) -> tuple[bytes, list[list[str]]]:
-        guesses = self._read_guesses()
-        self.lay_out({(None, False, True): self.job(None, False, True)})
-        for _ in range(len(self.units) + 1):
-            wanted = wanted_forms(self.units, self.laid_for, guesses)
-            if not wanted:
-                break
-            self.lay_out({form: self.job(self.units[form[0]], form[1], form[2]) for form in wanted})
-        the_plan = plan(self.units, self.laid_for)
-        assert the_plan is not None
-        for _ in range(3):  # the contents, with the page numbers of the assembled document
-            numbers = the_plan.page_numbers()
-            changed = False
-            for slot in the_plan.slots:
-                if slot.unit is not None and slot.unit.layout == "contents":
-                    form = (slot.unit.index, slot.lead, slot.start_left)
-                    self.lay_out({form: self.job(slot.unit, slot.lead, slot.start_left, page_numbers=numbers)})
-                    changed |= self.forms[form].pages != slot.laid.pages
-                    slot.laid = self.forms[form]
-            if not changed:
-                break
-            the_plan = plan(self.units, self.laid_for) or the_plan
-        self._write_guesses(the_plan)
-        numbered = [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
-        pdf = merge(the_plan, self._folio_sheet(numbered), numbered, the_plan.page_numbers())
-        return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
-
-    @staticmethod
-    def _numbered(slot: Any, index: int) -> bool:
-        """Covers, blank versos and pages WeasyPrint left blank carry no folio."""
-        if slot.unit is None or slot.laid.blank[index]:
-            return False
-        return slot.unit.layout not in ("cover", "back-cover")
-
-    def _folio_sheet(self, numbered: list[bool]) -> bytes:
-        # Laid out like a unit, and cached like one.
-        html = folio_sheet_html(numbered)
-        job = Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                  self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
-        return _lay_out(job).pdf
-
-    def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
-        try:
-            return {int(k): (bool(v[0]), bool(v[1])) for k, v in json.loads(self.memory.read_text()).items()}
-        except (OSError, ValueError):
-            return {}
-
-    def _write_guesses(self, the_plan: Any) -> None:
-        forms = {slot.unit.index: [slot.lead, slot.start_left] for slot in the_plan.slots if slot.unit is not None}
-        write_atomic(self.memory, json.dumps(forms).encode())

@@ -9,16 +9,15 @@ the cache that the national build and the other editions filled.
 """
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from .errors import ContentError, Problem, Problems
-from .html import walk_blocks
+from .html import slugify, walk_blocks
 from .load import parse_yaml, read_part, read_text
-from .models import (REGIONS, Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
+from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
                      Publication, PublicationMeta, Strict, _check_region)
 from .theme import deep_merge
 from .validate import Context, validate_body, validate_located
@@ -47,11 +46,6 @@ class EditionOverlay(Strict):
 def edition_names(root: Path) -> list[str]:
     folder = root / EDITIONS
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-def slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
 def load_overlay(root: Path, name: str) -> tuple[EditionOverlay, Any]:
@@ -114,7 +108,7 @@ def regional_chapter(publication: Publication, overlay: EditionOverlay, name: st
     body.extend(_extra_parts_body(publication.root, name, overlay, located))
     meta = PartMeta(layout="chapter", title=overlay.chapter_title or f"L’ANCT en {region}",
                     kicker="Édition régionale", accent="accent", columns=2)
-    return Part(id=f"edition-{slug(region)}", source=publication.root / EDITIONS / f"{name}.yaml",
+    return Part(id=f"edition-{slugify(region)}", source=publication.root / EDITIONS / f"{name}.yaml",
                 meta=meta, body=body, origin="edition")
 
 
@@ -172,12 +166,3 @@ def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay, located: A
     problems.raise_if_any()
     return body
 
-
-def regions_without_edition(root: Path) -> list[str]:
-    have = set()
-    for name in edition_names(root):
-        try:
-            have.add(load_overlay(root, name)[0].region)
-        except ContentError:
-            continue
-    return [region for region in REGIONS if region not in have]

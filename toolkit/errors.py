@@ -48,6 +48,9 @@ class Problems:
     def warning(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Problem(path, line, message, "warning"))
 
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.level == "error"]

@@ -64,18 +64,17 @@ def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     One environment per theme and override folders, kept while their templates stay the same: it holds
     the compiled templates, and a parts build renders the HTML of every unit. Jinja notices an edited
     template, not a new one that would shadow another, hence the listing in the key."""
-    folders = [*overrides, *theme.template_folders]
+    folders = tuple(search_path(theme, overrides))
     listing = tuple((str(path), path.stat().st_mtime_ns) for folder in folders if folder.is_dir()
                     for path in sorted(folder.rglob("*.html")))
-    return _environment(theme.folders, tuple(overrides), listing)
+    return _environment(folders, tuple(theme.template_folders), listing)
 
 
 @lru_cache(maxsize=16)
-def _environment(folders: tuple[Path, ...], overrides: tuple[Path, ...], listing: tuple[Any, ...]) -> Environment:
-    template_folders = [folder / "templates" for folder in folders if (folder / "templates").is_dir()]
-    by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in template_folders}
-    loader = ChoiceLoader([FileSystemLoader([str(p) for p in [*overrides, *template_folders]]),
-                           PrefixLoader(by_name, delimiter="/")])
+def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], listing: tuple[Any, ...]) -> Environment:
+    """`folders` in lookup order; each theme's own folder is also reachable as `!<theme>/`."""
+    by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in theme_folders}
+    loader = ChoiceLoader([FileSystemLoader([str(p) for p in folders]), PrefixLoader(by_name, delimiter="/")])
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = lambda text: Markup(markdown.to_html(text)) if text else ""

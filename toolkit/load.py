@@ -255,11 +255,11 @@ def read_part(path: Path, problems: Problems) -> RawPart | None:
         stamp = None
     cached = _PARTS_READ.get(path)
     if stamp is not None and cached is not None and cached[0] == stamp:
-        problems.items.extend(cached[2])
+        problems.extend(cached[2])
         return cached[1]
     found = Problems()
     part = _read_part(path, found)
-    problems.items.extend(found.items)
+    problems.extend(found.items)
     if stamp is not None:
         _PARTS_READ[path] = (stamp, part, list(found.items))
     return part

@@ -260,10 +260,6 @@ class Chart(ChartBlock):
                           "articles and case studies tagged with each région (for a map)")
 
 
-def chart_block() -> type[BaseModel]:
-    return Chart
-
-
 Block = Annotated[
     Union[Prose, Photo, Quote, Testimonial, Figures, Timeline, Directory, Contact, Signature,
           Zoom, About, Callout, Card, Questions, Article, CaseStudy, Chart],

@@ -22,9 +22,12 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from .html import assign_anchors, build_html, document_date, slugify
 from .models import CaseStudy, Part, Publication
+from .paths import CACHE
+from .pdf import write_atomic
 
 # Units are laid out without folios; `folio_sheet` draws them for the whole document at once.
 NO_FOLIOS = ("@page :left { @bottom-left { content: none; } } "
@@ -345,6 +348,118 @@ FOLIO_SHEET_CSS = """
 @page folio-none { @bottom-left { content: none; } @bottom-right { content: none; } }
 @page { background: none; @top-left { content: none; } @top-right { content: none; } }
 """
+
+
+class Assembler:
+    """Lays out the units a plan needs (cache first, then the workers), plans, merges."""
+
+    def __init__(self, publication: Publication, theme: Any, variant: str, overrides: list[Path],
+                 chart_svg: Callable[[Any], str], executor: Callable[[], Executor]) -> None:
+        """`executor` gives the worker pool when there is something to lay out (started on first use)."""
+        self.publication, self.theme, self.variant = publication, theme, variant
+        self.overrides, self.chart_svg, self.executor = overrides, chart_svg, executor
+        self.units = split_units(publication)
+        self.anchors, _ = assign_anchors(publication)
+        self.cache = UnitCache(CACHE / "units")
+        self.forms: dict[tuple[Any, bool, bool], Laid] = {}
+        self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
+                                         *theme.font_files()])
+        # The forms each unit took last time: a rebuild lays out what it needs in one wave.
+        edition = slugify(publication.meta.subtitle) if publication.meta.subtitle else ""
+        self.memory = CACHE / f"plan-{publication.name}-{edition}-{theme.name}-{variant}.json"
+        self.stats = {"units": len(self.units), "rendered": 0, "cached": 0, "waves": 0}
+
+    def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
+        return self.forms.get((None if unit is None else unit.index, lead, start_left))
+
+    def job(self, unit: Any, lead: bool, start_left: bool, page_numbers: dict[str, int] | None = None) -> Job:
+        css = (START_LEFT if start_left else "") + NO_FOLIOS
+        if unit is None:
+            html = BLANK_VERSO
+        else:
+            leads = {self.anchors[id(unit.first)]} if lead else set()
+            html = build_html(self.publication, self.theme, self.variant, self.overrides,
+                              chart_svg=self.chart_svg, only=list(unit.parts),
+                              extra_context={"document_date": document_date(self.publication),
+                                             "lead_chapters": leads, "page_numbers": page_numbers,
+                                             # an edition's metadata must not make every part differ
+                                             "document_metadata": unit.index == 0}).html
+        key = job_key(html, css, self.variant, self.theme_files)
+        return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
+                   self.variant, css, key)
+
+    def lay_out(self, requests: dict[tuple[Any, bool, bool], Job]) -> None:
+        """Fill `forms` for the requested forms: from the disk cache, else from the worker processes."""
+        missing = {}
+        for form, job in requests.items():
+            laid = self.cache.get(job.key)
+            if laid is None:
+                missing[form] = job
+            else:
+                self.forms[form] = laid
+                self.stats["cached"] += 1
+        if not missing:
+            return
+        self.stats["waves"] += 1
+        if len(missing) > 1:
+            results = list(self.executor().map(_lay_out, missing.values()))
+        else:
+            results = [_lay_out(job) for job in missing.values()]  # one unit: no process hop
+        for (form, job), laid in zip(missing.items(), results):
+            self.cache.put(job.key, laid)
+            self.forms[form] = laid
+            self.stats["rendered"] += 1
+
+    def run(self) -> tuple[bytes, list[list[str]]]:
+        guesses = self._read_guesses()
+        self.lay_out({(None, False, True): self.job(None, False, True)})
+        for _ in range(len(self.units) + 1):
+            wanted = wanted_forms(self.units, self.laid_for, guesses)
+            if not wanted:
+                break
+            self.lay_out({form: self.job(self.units[form[0]], form[1], form[2]) for form in wanted})
+        the_plan = plan(self.units, self.laid_for)
+        assert the_plan is not None
+        for _ in range(3):  # the contents, with the page numbers of the assembled document
+            numbers = the_plan.page_numbers()
+            changed = False
+            for slot in the_plan.slots:
+                if slot.unit is not None and slot.unit.layout == "contents":
+                    form = (slot.unit.index, slot.lead, slot.start_left)
+                    self.lay_out({form: self.job(slot.unit, slot.lead, slot.start_left, page_numbers=numbers)})
+                    changed |= self.forms[form].pages != slot.laid.pages
+                    slot.laid = self.forms[form]
+            if not changed:
+                break
+            the_plan = plan(self.units, self.laid_for) or the_plan
+        self._write_guesses(the_plan)
+        numbered = [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
+        pdf = merge(the_plan, self._folio_sheet(numbered), numbered, the_plan.page_numbers())
+        return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
+
+    @staticmethod
+    def _numbered(slot: Any, index: int) -> bool:
+        """Covers, blank versos and pages WeasyPrint left blank carry no folio."""
+        if slot.unit is None or slot.laid.blank[index]:
+            return False
+        return slot.unit.layout not in ("cover", "back-cover")
+
+    def _folio_sheet(self, numbered: list[bool]) -> bytes:
+        # Laid out like a unit, and cached like one.
+        html = folio_sheet_html(numbered)
+        job = Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
+                  self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
+        return _lay_out(job).pdf
+
+    def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
+        try:
+            return {int(k): (bool(v[0]), bool(v[1])) for k, v in json.loads(self.memory.read_text()).items()}
+        except (OSError, ValueError):
+            return {}
+
+    def _write_guesses(self, the_plan: Any) -> None:
+        forms = {slot.unit.index: [slot.lead, slot.start_left] for slot in the_plan.slots if slot.unit is not None}
+        write_atomic(self.memory, json.dumps(forms).encode())
 
 
 def default_executor() -> Executor:

@@ -53,8 +53,8 @@ class Renderer:
     _font_config: Any = None
     _image_cache: dict[str, Any] = field(default_factory=dict)
     _css: dict[tuple[str, str, tuple[Path, ...]], list[Any]] = field(default_factory=dict)
-    # What WeasyPrint ignored in the theme's CSS, as `file:line: warning: ...` (its own messages have no file).
-    css_warnings: list[Problem] = field(default_factory=list)
+    # What WeasyPrint ignored in each set of stylesheets, located in its CSS file (its messages have none).
+    _css_problems: dict[tuple[str, str, tuple[Path, ...]], list[Problem]] = field(default_factory=dict)
     # Filled by `@color-profile` rules while stylesheets are parsed; render() needs the same dict,
     # one per variant so that the screen file never carries the printer's profile.
     _color_profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -74,12 +74,20 @@ class Renderer:
             common = {"font_config": self.font_config, "url_fetcher": fetcher,
                       "color_profiles": self._color_profiles.setdefault(variant, {})}
             sheets = [CSS(string=theme.css_tokens(variant), **common)]
+            problems: list[Problem] = []
             for path in [*theme.stylesheets, *theme.variant_stylesheets(variant), *extra]:
                 with located_warnings(path) as found:
                     sheets.append(CSS(filename=str(path), **common))
-                self.css_warnings.extend(w for w in found if w not in self.css_warnings)
+                problems.extend(found)
             self._css[key] = sheets
+            self._css_problems[key] = problems
         return self._css[key]
+
+    def stylesheet_warnings(self, theme: Theme, variant: str, extra: tuple[Path, ...] = ()) -> list[Problem]:
+        """What WeasyPrint ignored in the theme's CSS (parsed here if it was not yet: a build in parts
+        lays out in worker processes, whose warnings do not come back)."""
+        self.stylesheets(theme, variant, extra)
+        return self._css_problems[(theme.name, variant, extra)]
 
     def document(self, html: str, base: Path, theme: Theme, variant: str, extra_css: tuple[Path, ...] = (),
                  extra_css_text: str = "") -> Any:
@@ -123,25 +131,27 @@ CSS_POSITION = re.compile(r"^(?P<message>.*?) at (?P<line>\d+):(?P<column>\d+)(?
 
 @contextmanager
 def located_warnings(path: Path) -> Iterator[list[Problem]]:
-    """WeasyPrint's warnings while it parses one stylesheet, as problems located in that file."""
+    """WeasyPrint's warnings while it parses one stylesheet, as problems located in that file. A logger
+    filter takes them, so no other handler reports them a second time without their place."""
     found: list[Problem] = []
 
-    class Handler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            position = CSS_POSITION.match(message)
-            text = f"{position['message']}{position['rest']}" if position else message
-            entry = Problem(path, int(position["line"]) if position else 0, text, "warning")
-            if entry not in found:
-                found.append(entry)
+    def take(record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        message = record.getMessage()
+        position = CSS_POSITION.match(message)
+        text = f"{position['message']}{position['rest']}" if position else message
+        entry = Problem(path, int(position["line"]) if position else 0, text, "warning")
+        if entry not in found:
+            found.append(entry)
+        return False
 
-    handler = Handler(logging.WARNING)
     logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
+    logger.addFilter(take)
     try:
         yield found
     finally:
-        logger.removeHandler(handler)
+        logger.removeFilter(take)
 
 
 class WeasyWarnings(logging.Handler):

@@ -242,7 +242,7 @@ def check_chart_data(block: Any, raw: RawBlock, context: Context, problems: Prob
     try:
         load_chart_data(block, context.root / "data", (raw.path, raw.line))
     except ContentError as error:
-        problems.items.extend(error.problems)
+        problems.extend(error.problems)
 
 
 def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Problems) -> bool:

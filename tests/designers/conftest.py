@@ -1,8 +1,6 @@
 """Fixtures of the designers' tests: builds with the neutral theme, once per test session."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -10,20 +8,8 @@ from designers_testlib import PRESS_RELEASE, REPORT
 
 
 @pytest.fixture(scope="session")
-def neutral_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("neutral")
-
-
-@pytest.fixture(scope="session")
-def neutral_builder(neutral_out: Path):
-    from toolkit.build import Builder
-
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    builder = Builder(out=neutral_out, theme_override="neutral")
-    yield builder
-    close = getattr(builder, "close", None)
-    if callable(close):
-        close()
+def neutral_builder(make_builder):
+    return make_builder("neutral", theme_override="neutral")
 
 
 @pytest.fixture(scope="session")

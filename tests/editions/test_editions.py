@@ -75,13 +75,13 @@ def test_shared_and_overseas_officers(report) -> None:
 
 
 def test_an_edition_keeps_the_national_ids_so_shared_parts_are_not_laid_out_again(report) -> None:
-    from toolkit.build import Assembler, Builder
+    from toolkit.build import Builder
     from toolkit.theme import load_theme
 
     builder = Builder(parts=True)
     theme = load_theme("agence")
-    national = Assembler(builder, report, theme, "print")
-    regional = Assembler(builder, apply_edition(report, "occitanie"), theme, "print")
+    national = builder.assembler(report, theme, "print")
+    regional = builder.assembler(apply_edition(report, "occitanie"), theme, "print")
     same = [unit.first.id for unit in national.units
             if national.job(unit, False, False).key == regional.job(
                 next(u for u in regional.units if u.first.id == unit.first.id), False, False).key]
@@ -170,18 +170,17 @@ def test_unit_cache_key_follows_content_templates_css_and_fonts(tmp_path: Path, 
 
 
 def test_editing_one_chapter_changes_only_that_units_html(tmp_path: Path) -> None:
-    from toolkit.build import Assembler
     from toolkit.theme import load_theme
 
     shutil.copytree(REPORT, tmp_path / "rapport-annuel-2023")
     chapter = tmp_path / "rapport-annuel-2023" / "sections" / "21-logement-habitat.md"
     builder = Builder(content=tmp_path)
     theme = load_theme("agence")
-    before = Assembler(builder, builder.load("rapport-annuel-2023")[0], theme, "print")
+    before = builder.assembler(builder.load("rapport-annuel-2023")[0], theme, "print")
     keys_before = {u.first.id: before.job(u, False, False).key for u in before.units if u.layout != "contents"}
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("Sisteron va inaugurer",
                                                                    "Sisteron inaugurera"), encoding="utf-8")
-    after = Assembler(builder, builder.load("rapport-annuel-2023")[0], theme, "print")
+    after = builder.assembler(builder.load("rapport-annuel-2023")[0], theme, "print")
     keys_after = {u.first.id: after.job(u, False, False).key for u in after.units if u.layout != "contents"}
     assert [k for k in keys_before if keys_before[k] != keys_after[k]] == ["21-logement-habitat"]
 

@@ -60,8 +60,8 @@ def test_css_that_weasyprint_ignores_is_reported_with_its_file_and_line(tmp_path
     css = tmp_path / "mine.css"
     css.write_text("p { color: red; }\n.x { colr: blue; }\n.y { margin: banana; }\n", encoding="utf-8")
     renderer = Renderer(roots=(FONTS, LAYOUTS, tmp_path))
-    renderer.stylesheets(load_theme("agence"), "screen", extra=(css,))
-    found = [str(problem) for problem in renderer.css_warnings if problem.path == css]
+    found = [str(problem) for problem in renderer.stylesheet_warnings(load_theme("agence"), "screen", extra=(css,))
+             if problem.path == css]
     assert any(f"{css}:2: warning: Ignored `colr: blue`" in f for f in found), found
     assert any(f"{css}:3: warning: Ignored `margin: banana`" in f for f in found), found
 

@@ -156,7 +156,8 @@ def publication(tmp_path: Path, body: str | bytes, meta: str = META, files: dict
     return root
 
 
-def build(root: Path, monkeypatch: pytest.MonkeyPatch, builder: Builder | None = None) -> Outcome:
+def build(root: Path, monkeypatch: pytest.MonkeyPatch, builder: Builder | None = None,
+          edition: str | None = None) -> Outcome:
     """Build content/pub (screen) with the witnesses on; the HTML given to WeasyPrint is kept."""
     from toolkit.render import Renderer
 
@@ -173,7 +174,7 @@ def build(root: Path, monkeypatch: pytest.MonkeyPatch, builder: Builder | None =
     WATCH.connected.clear()
     WATCH.active = True
     try:
-        outcome.result = builder.build(root.name, "screen")
+        outcome.result = builder.build(root.name, "screen", edition=edition)
     except ContentError as error:
         outcome.error = error
     finally:
@@ -419,7 +420,7 @@ def test_images_folder_symlink_leading_outside_is_refused_unread(tmp_path, monke
     ("photo.jpg", b"Ceci n'est pas une image, mais un texte.\n" * 20,
      "image 'photo.jpg' is not a JPEG, PNG, WebP or GIF image (checked by its content, whatever its extension): "
      "export it in one of these formats"),
-    ("photo.png", f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{{url}}"/></svg>'.encode(),
+    ("photo.png", '<svg xmlns="http://www.w3.org/2000/svg"><image href="{url}"/></svg>'.encode(),
      "image 'photo.png' is not a JPEG, PNG, WebP or GIF image (checked by its content, whatever its extension): "
      "export it in one of these formats"),
     ("bomb.png", png_header(20_000, 20_000),
@@ -604,18 +605,7 @@ def test_chart_data_file_with_broken_utf8_is_reported(tmp_path, monkeypatch, ser
 def test_edition_part_outside_the_publication_is_refused_unread(tmp_path, monkeypatch, server, outside) -> None:
     root = publication(tmp_path, FRONT + "Texte.\n", files={
         "editions/bzh.yaml": "region: Bretagne\nparts: [../../../../outside/secret.md]\n"})
-    outcome = Outcome(root)
-    builder = Builder(content=root.parent, out=tmp_path / "out")
-    WATCH.opened.clear()
-    WATCH.active = True
-    try:
-        outcome.result = builder.build(root.name, "screen", edition="bzh")
-    except ContentError as error:
-        outcome.error = error
-    finally:
-        WATCH.active = False
-        getattr(builder, "close", lambda: None)()
-    outcome.opened = list(WATCH.opened)
+    outcome = build(root, monkeypatch, edition="bzh")
     assert_nothing_reached(outcome, server, outside)
     assert outcome.error is not None and any(m.startswith("editions/bzh.yaml:2: error: ") and "outside" in m
                                              for m in outcome.messages())
