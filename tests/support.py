@@ -6,9 +6,10 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-PRESS_RELEASE_SEED = SEEDS / "002_2f293569e7ce092f.txt"
-REPORT_SEED = SEEDS / "000_1d9e8f4f18db67a8.txt"
+# The source texts travel with the tests: a clone alone must pass them.
+SOURCES = ROOT / "tests" / "sources"
+PRESS_RELEASE_SEED = SOURCES / "communique-2024.txt"
+REPORT_SEED = SOURCES / "rapport-annuel-2023.txt"
 
 
 def page_texts(path: Path) -> list[str]:

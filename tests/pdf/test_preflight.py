@@ -294,12 +294,14 @@ def test_rgb_in_forms_annotations_shadings_groups_and_inline_images(tmp_path):
         AP=Dictionary(N=appearance)))]))
     assert _rgb_rules(pdf, tmp_path / "annot.pdf") == {"rgb-colour"}
 
-    shading = Dictionary(ShadingType=2, ColorSpace=Name.DeviceRGB, Coords=[0, 0, 1, 0],
-                                 Function=Dictionary(FunctionType=2, Domain=[0, 1], N=1,
-                                                             C0=[1, 0, 0], C1=[0, 0, 1]))
-    pdf = _page_pdf(b"/Sh0 sh", {"/Shading": Dictionary(Sh0=shading)})
+    def shading() -> Dictionary:
+        # A fresh object each time: pikepdf ties a direct object to the first Pdf it is put in.
+        return Dictionary(ShadingType=2, ColorSpace=Name.DeviceRGB, Coords=[0, 0, 1, 0],
+                          Function=Dictionary(FunctionType=2, Domain=[0, 1], N=1, C0=[1, 0, 0], C1=[0, 0, 1]))
+
+    pdf = _page_pdf(b"/Sh0 sh", {"/Shading": Dictionary(Sh0=shading())})
     assert _rgb_rules(pdf, tmp_path / "sh.pdf") == {"rgb-colour"}
-    pattern = Dictionary(PatternType=2, Shading=shading)
+    pattern = Dictionary(PatternType=2, Shading=shading())
     pdf = _page_pdf(b"/Pattern cs /P0 scn 0 0 10 10 re f", {"/Pattern": Dictionary(P0=pattern)})
     assert _rgb_rules(pdf, tmp_path / "pattern.pdf") == {"rgb-colour"}
 
