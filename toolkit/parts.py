@@ -362,8 +362,10 @@ class Assembler:
         self.anchors, _ = assign_anchors(publication)
         self.cache = UnitCache(CACHE / "units")
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
+        # The theme's tokens (theme.yaml colours, sizes) reach the CSS too: a changed token is a new key.
         self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
-                                         *theme.font_files()])
+                                         *theme.font_files()]) + hashlib.sha256(
+            theme.css_tokens(variant).encode()).hexdigest()
         # The forms each unit took last time: a rebuild lays out what it needs in one wave.
         edition = slugify(publication.meta.subtitle) if publication.meta.subtitle else ""
         self.memory = CACHE / f"plan-{publication.name}-{edition}-{theme.name}-{variant}.json"
