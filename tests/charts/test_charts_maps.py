@@ -1,4 +1,4 @@
-"""Maps colour exactly the régions they are given; overseas régions are honest squares."""
+"""Maps colour exactly the régions they are given; overseas régions are insets with their real outlines."""
 from __future__ import annotations
 
 import json
@@ -30,10 +30,13 @@ def fills_by_class(svg: str, prefix: str) -> dict[str, str]:
 def test_geodata_is_small_and_complete():
     assert GEODATA.stat().st_size < 300_000
     data = geodata()
-    assert len([r for r in data.regions if r.rings]) == MAINLAND
-    assert [r.name for r in data.regions if r.rings is None] == OVERSEAS
-    assert len([d for d in data.departements if d.rings]) == 96
-    assert json.loads(GEODATA.read_text())["attribution"] == "Fond de carte : MapSVG (CC BY 4.0)"
+    assert len([r for r in data.regions if r.rings and not r.overseas]) == MAINLAND
+    assert [r.name for r in data.regions if r.overseas] == OVERSEAS
+    assert len([d for d in data.departements if d.rings and not d.overseas]) == 96
+    for area in (a for a in data.regions if a.overseas):  # real outlines, in kilometres
+        assert max(len(ring) for ring in area.rings) >= 40, area.name  # 20 points or more
+        assert 20 < max(area.size_km) < 450, area.name
+    assert json.loads(GEODATA.read_text())["attribution"] == "Fonds de carte : MapSVG (CC BY 4.0), Natural Earth"
     assert set(area_names("region")) == {d.region for d in data.departements}
 
 
@@ -41,6 +44,7 @@ def test_licences_beside_the_data():
     folder = GEODATA.parent
     readme = (folder / "README.md").read_text()
     assert "CC BY 4.0" in readme and "Licence Ouverte" in readme and "build_geodata.py" in readme
+    assert "Natural Earth" in readme and "public domain" in readme
     assert "Attribution 4.0 International" in (folder / "LICENSE-MapSVG-CC-BY-4.0.md").read_text()
 
 
@@ -65,8 +69,8 @@ def test_map_highlight_outline_and_notes(screen_style, tmp_path):
     assert len(outline) == 1
     stroke = style_of(outline[0][0] if local(outline[0].tag) == "g" else outline[0])
     assert stroke["fill"] == "none" and stroke["stroke"] == screen_style.hex("accent")
-    assert ">Fond de carte\u00a0: MapSVG (CC BY 4.0)<" in svg
-    assert "Outre-mer\u00a0: représentés par des carrés, géométrie non disponible." in svg
+    assert ">Fonds de carte\u00a0: MapSVG (CC BY 4.0), Natural Earth<" in svg
+    assert "géométrie" not in svg and "carrés" not in svg  # no note about what the map cannot draw
     for name in OVERSEAS:
         assert f">{name}<" in svg
 
@@ -86,7 +90,7 @@ def test_locator_map(screen_style, tmp_path):
     overseas = ChartBlock(type="map", title="Guyane", alt="Carte", highlight="guyane")
     svg = render_chart(overseas, screen_style, tmp_path)
     assert fills_by_class(svg, "region")["region-guyane"] == screen_style.hex("primary")
-    assert "highlight-" not in svg  # no geometry to outline: the square is filled instead
+    assert [e for e in parse(svg).iter() if e.get("class") == "highlight highlight-guyane"]
 
 
 def test_departement_map(screen_style, tmp_path):

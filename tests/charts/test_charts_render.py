@@ -70,7 +70,7 @@ def test_print_colours_are_the_theme_cmyk(print_style, tmp_path):
     svg = render_chart(block("bar"), print_style, tmp_path)
     assert "device-cmyk(1 0.85 0.1 0.2)" in svg  # primary: 100 85 10 20
     assert "device-cmyk(0 1 0.7 0)" in svg  # accent (the highlighted bar): 0 100 70 0
-    assert 'fill="device-cmyk(0.3 0.2 0 0.9)"' in svg  # ink, the default fill
+    assert 'fill="device-cmyk(0 0 0 0.95)"' in svg  # ink, the default fill: black ink only
 
 
 def test_a_colour_outside_the_theme_is_an_error_in_print(print_style):

@@ -22,13 +22,21 @@ _ALIASES = {
 
 @dataclass(frozen=True)
 class Area:
-    """A région or a département: its name, stable slug, and rings (None overseas: no geometry)."""
+    """A région or a département: its name, stable slug and outline rings.
+
+    Mainland rings share the map's coordinates; an overseas area's rings are in its own frame
+    (tenths of a kilometre), drawn as an inset at its own scale, and `size_km` is its extent."""
 
     name: str
     slug: str
     code: str
     region: str
-    rings: tuple[tuple[int, ...], ...] | None
+    rings: tuple[tuple[int, ...], ...]
+    size_km: tuple[float, float] | None = None
+
+    @property
+    def overseas(self) -> bool:
+        return self.size_km is not None
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class GeoData:
     view_box: tuple[float, float, float, float]
     scale: float
     attribution: str
-    regions: tuple[Area, ...]  # mainland first, then overseas (no rings)
+    regions: tuple[Area, ...]  # mainland first, then overseas (insets)
     departements: tuple[Area, ...]
 
 
@@ -54,15 +62,16 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=1)
 def geodata() -> GeoData:
     raw = json.loads(GEODATA.read_text(encoding="utf-8"))
+
+    def rings(item: dict) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(ring) for ring in item["rings"])
+
     overseas = raw["overseas"]
-    regions = [
-        Area(r["name"], r["slug"], r["code"], r["name"], tuple(tuple(ring) for ring in r["rings"]))
-        for r in raw["regions"]
-    ] + [Area(o["region"], slug(o["region"]), o["code"], o["region"], None) for o in overseas]
-    departements = [
-        Area(d["name"], slug(d["name"]), d["code"], d["region"], tuple(tuple(ring) for ring in d["rings"]))
-        for d in raw["departements"]
-    ] + [Area(o["name"], slug(o["name"]), o["code"], o["region"], None) for o in overseas]
+    regions = [Area(r["name"], r["slug"], r["code"], r["name"], rings(r)) for r in raw["regions"]] + [
+        Area(o["region"], slug(o["region"]), o["code"], o["region"], rings(o), tuple(o["size_km"]))
+        for o in overseas]
+    departements = [Area(d["name"], slug(d["name"]), d["code"], d["region"], rings(d)) for d in raw["departements"]] + [
+        Area(o["name"], slug(o["name"]), o["code"], o["region"], rings(o), tuple(o["size_km"])) for o in overseas]
     return GeoData(tuple(raw["viewBox"]), float(raw["scale"]), raw["attribution"],
                    tuple(regions), tuple(departements))
 

@@ -1,7 +1,6 @@
 """Maps of France: régions (or départements) coloured by value, or a locator map.
 
-Overseas régions have no geometry in the committed map data: they are drawn as labelled
-squares beside the map, and the map says so.
+The five overseas régions are drawn as insets beside the map, each at its own scale, with its name.
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from .numbers import NBSP, format_number, nice_step
 from .render import Canvas, LayoutError, short_unit
 
 SWATCH = 2.8  # mm
-OVERSEAS_NOTE = f"Outre-mer{NBSP}: représentés par des carrés, géométrie non disponible."
+INSET = 6.0  # mm, the largest side of an overseas inset when there is room
 NO_DATA = "non renseigné"
 SIMPLIFY_MM = 0.08  # outlines are simplified to this, about the width of their white borders
 
@@ -75,9 +74,9 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
     scale = None if locator else build_scale(c, block, list(values.values()))
 
     attribution = g.attribution.replace(" : ", f"{NBSP}: ")
-    notes = c.wrap(OVERSEAS_NOTE, c.width, size=7) + c.wrap(attribution, c.width, size=7)
+    notes = c.wrap(attribution, c.width, size=7)
     band = len(notes) * c.line_height(7) + 0.8
-    overseas = [a for a in areas if a.rings is None]
+    overseas = [a for a in areas if a.overseas]
     right_w = _right_column_width(c, block, scale, values, overseas)
     box_w, box_h = c.width - right_w - 2.0, c.height - band
     if box_w < 25 or box_h < 20:
@@ -87,7 +86,7 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
     origin = (0.0, (box_h - (y1 - y0) * k) / 2)
 
     for area in areas:
-        if area.rings is None:
+        if area.overseas:
             continue
         color = _fill(c, scale, values, area.name, data.highlight)
         edge = c.colors[c.style.rule] if locator else _paper(c)
@@ -95,16 +94,16 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
               gid=f"{level} {level}-{area.slug}")
     if level == "departement":
         for region in g.regions:
-            if region.rings is not None:
+            if not region.overseas:
                 c.add(_patch(region.rings, g.scale, k, origin, "none", _paper(c), 0.9), gid="region-border")
     if not locator:  # areas without a value are paper-white: outline them over their neighbours' edges
         for area in areas:
-            if area.rings is not None and area.name not in values:
+            if not area.overseas and area.name not in values:
                 c.add(_patch(area.rings, g.scale, k, origin, "none", c.colors[c.style.rule], 0.45),
                       gid="no-data-outline")
     if data.highlight is not None:
         target = next(a for a in areas if a.name == data.highlight)
-        if target.rings is not None:
+        if not target.overseas:
             c.add(_patch(target.rings, g.scale, k, origin, "none", c.colors[c.style.accent], 1.3),
                   gid=f"highlight highlight-{target.slug}")
 
@@ -170,7 +169,7 @@ def _legend_title(block: ChartBlock) -> str | None:
 
 def _right_column_width(c: Canvas, block: ChartBlock, scale: Scale | None, values: dict[str, float],
                         overseas: list[geo.Area]) -> float:
-    widths = [SWATCH + 1.2 + c.measure(a.name, 7) for a in overseas] + [c.measure("Outre-mer", 7, 600)]
+    widths = [INSET + 1.2 + c.measure(a.name, 7) for a in overseas] + [c.measure("Outre-mer", 7, 600)]
     if scale is not None:
         rows = _legend_rows(block, scale, values, block.level)
         widths += [SWATCH + 1.2 + c.measure(label, 7) for _, label in rows]
@@ -199,18 +198,27 @@ def _legend(c: Canvas, block: ChartBlock, scale: Scale, values: dict[str, float]
 
 def _overseas(c: Canvas, overseas: list[geo.Area], scale: Scale | None, values: dict[str, float],
               highlight: str | None, x: float, y_min: float, bottom: float, level: str) -> None:
-    """Overseas régions as squares in their value's colour, bottom-aligned with the map."""
-    step = c.line_height(7) * 1.05
-    height = step * (len(overseas) + 1)
-    y = max(y_min, bottom - height)
-    if y + height > bottom + 0.01:
+    """The overseas régions as insets, each at its own scale, with their names, bottom-aligned with the map."""
+    heading = c.line_height(7) * 1.05
+    room = (bottom - y_min - heading) / max(1, len(overseas))
+    inset = min(INSET, room - 0.8)
+    if inset < SWATCH:
         raise LayoutError(f"the legend and the overseas régions do not fit in {c.height:g} mm: "
                           "make the map taller")
-    c.text(x, y + step / 2, "Outre-mer", size=7, weight=600, middle=True)
-    for n, area in enumerate(overseas, 1):
-        middle = y + step * (n + 0.5)
+    step = inset + 0.8
+    y = bottom - heading - step * len(overseas)
+    c.text(x, y + heading / 2, "Outre-mer", size=7, weight=600, middle=True)
+    stored = geo.geodata().scale
+    for n, area in enumerate(overseas):
+        top = y + heading + step * n
+        width_km, height_km = area.size_km or (1.0, 1.0)
+        k = inset / max(width_km, height_km)  # mm per km, one scale per inset
+        origin = (x + (inset - width_km * k) / 2, top + (inset - height_km * k) / 2)
         highlighted = area.name == highlight
-        edge, edge_pt = (c.colors[c.style.accent], 1.1) if highlighted else (c.colors[c.style.rule], 0.5)
-        c.rect(x, middle - SWATCH / 2, SWATCH, SWATCH, _fill(c, scale, values, area.name, highlight),
-               gid=f"{level} {level}-{area.slug} overseas", edge=edge, edge_pt=edge_pt)
-        c.text(x + SWATCH + 1.2, middle, area.name, size=7, weight=600 if highlighted else 400, middle=True)
+        c.add(_patch(area.rings, stored, k, origin, _fill(c, scale, values, area.name, highlight),
+                     c.colors[c.style.rule], 0.3), gid=f"{level} {level}-{area.slug} overseas")
+        if highlighted:
+            c.add(_patch(area.rings, stored, k, origin, "none", c.colors[c.style.accent], 1.1),
+                  gid=f"highlight highlight-{area.slug}")
+        c.text(x + inset + 1.2, top + inset / 2, area.name, size=7, weight=600 if highlighted else 400,
+               middle=True)

