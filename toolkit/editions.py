@@ -88,7 +88,7 @@ def regional_chapter(publication: Publication, overlay: EditionOverlay, name: st
     """Case studies and articles tagged with the région, its officer, from the content as it is."""
     region = overlay.region
     stories = [block.model_copy(deep=True) for part in publication.parts for block in walk_blocks(part.body)
-               if isinstance(block, (CaseStudy, Article)) and block.region == region]
+               if isinstance(block, (CaseStudy, Article)) and region in story_regions(block)]
     body: list[Any] = []
     intro = overlay.introduction or (
         f"Ce chapitre rassemble les projets et les initiatives du rapport qui concernent la région "
@@ -110,6 +110,35 @@ def regional_chapter(publication: Publication, overlay: EditionOverlay, name: st
                     kicker="Édition régionale", accent="accent", columns=2)
     return Part(id=f"edition-{slugify(region)}", source=publication.root / EDITIONS / f"{name}.yaml",
                 meta=meta, body=body, origin="edition")
+
+
+def story_regions(block: Any) -> set[str]:
+    """The régions a story concerns: its `region:` tag, and every région its text names ("conduit en
+    régions Bretagne et Pays de la Loire"): a story about two régions belongs in both editions."""
+    from .charts.geo import area_names, name_key
+
+    tagged = {block.region} if block.region else set()
+    text = f" {name_key(' '.join(_strings(block.model_dump(mode='python'))))} "
+    named = {name for name in area_names("region") if f" {name_key(name)} " in text}
+    # A text naming many régions is about the country (a directory, a national programme), not theirs.
+    return tagged | named if len(named) <= MAX_NAMED_REGIONS else tagged
+
+
+MAX_NAMED_REGIONS = 3
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string of a dumped block, nested blocks, quotes and captions included (not directories:
+    the officers' régions say nothing of the story)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        if value.get("kind") == "directory":
+            return []
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
 
 
 def region_officers(publication: Publication, region: str) -> list[Person]:

@@ -10,9 +10,9 @@ import pytest
 from support import normalise, page_texts
 from toolkit.batch import run_editions
 from toolkit.build import Builder
-from toolkit.editions import apply_edition, edition_names, load_overlay, region_officers
+from toolkit.editions import apply_edition, edition_names, load_overlay, region_officers, story_regions
 from toolkit.html import build_html, walk_blocks
-from toolkit.models import REGIONS, Article, CaseStudy
+from toolkit.models import REGIONS, Article, CaseStudy, Prose
 from toolkit.paths import CONTENT
 from toolkit.theme import deep_merge
 from toolkit.validate import load_publication
@@ -53,11 +53,11 @@ def test_each_edition_cover_names_its_region(report, name) -> None:
     assert f"data-highlight='{region}'" in html.replace("&#39;", "'")
 
 
-@pytest.mark.parametrize("name", ["occitanie", "corse", "grand-est", "mayotte"])
-def test_the_regional_chapter_holds_exactly_the_content_tagged_with_the_region(report, name) -> None:
+@pytest.mark.parametrize("name", ["occitanie", "corse", "grand-est", "mayotte", "bretagne"])
+def test_the_regional_chapter_holds_exactly_the_content_about_the_region(report, name) -> None:
     region = load_overlay(REPORT, name)[0].region
     tagged = [b.title for part in report.parts for b in walk_blocks(part.body)
-              if isinstance(b, (CaseStudy, Article)) and b.region == region]
+              if isinstance(b, (CaseStudy, Article)) and region in story_regions(b)]
     edition = apply_edition(report, name)
     chapter = next(part for part in edition.parts if part.origin == "edition")
     assert [b.title for b in chapter.body if isinstance(b, (CaseStudy, Article))] == tagged
@@ -214,3 +214,15 @@ def test_part_rendered_print_matches_a_single_pass_build(annual_report, builder)
     pairs = list(zip(single_texts[:-1], parts_texts)) + [(single_texts[-1], parts_texts[-1])]
     for number, (one, two) in enumerate(pairs, 1):
         assert sorted(normalise(one)) == sorted(normalise(two)), number
+
+
+def test_a_story_belongs_to_its_tag_and_to_the_regions_its_text_names(report) -> None:
+    titles = {b.title: b for part in report.parts for b in walk_blocks(part.body) if isinstance(b, (CaseStudy, Article))}
+    # "conduit pendant trois ans en régions Bretagne et Pays de la Loire", with no region: tag
+    assert story_regions(titles["Expérimentation Data & Quartiers"]) == {"Bretagne", "Pays de la Loire"}
+    chapter = next(part for part in apply_edition(report, "bretagne").parts if part.origin == "edition")
+    assert "Expérimentation Data & Quartiers" in [getattr(b, "title", None) for b in chapter.body]
+    assert not any("Aucun projet" in getattr(b, "text", "") for b in chapter.body)
+    story = Article(title="Un programme national", region="Corse", body=[]).model_copy(update={"body": [
+        Prose(text="Lancé en Bretagne, en Normandie, en Occitanie et dans le Grand Est.")]})
+    assert story_regions(story) == {"Corse"}  # naming many régions makes a national story
