@@ -13,7 +13,7 @@ from typing import Any
 from .editions import apply_edition
 from .errors import ContentError, Problem
 from .html import assign_anchors, build_html, document_date
-from .parts import Assembler, _is_blank, default_executor, split_units
+from .parts import Assembler, _is_blank, default_executor, split_units, without_cache_folder
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
@@ -24,7 +24,9 @@ from .validate import load_publication
 VARIANTS = ("print", "screen")
 MAX_LAYOUT_PASSES = 4
 MIN_UNITS_FOR_PARTS = 4
-UNRESOLVED_ANCHOR = re.compile(r"^No anchor #[\w-]+ for internal URI reference")
+# A unit laid out alone links to, and counts pages of, anchors of other units: the assembly settles both.
+UNRESOLVED_ANCHOR = re.compile(r"^(No anchor #[\w-]+ for internal URI reference"
+                               r"|Content discarded: target points to undefined anchor)")
 
 
 @dataclass
@@ -101,7 +103,7 @@ class Builder:
                                [Problem(publication.root, 0, f"renderer: {m}") for m in captured.messages])
         roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
-                                  identity=identity, marks=(variant == "print"),
+                                  identity=identity, marks=(variant == "print"), links=(variant != "print"),
                                   profile=theme.output_profile if variant == "print" else None)
         path = output_path(self.out, name, variant, edition)
         if self.proof:
@@ -119,7 +121,7 @@ class Builder:
     def render_whole(self, publication: Publication, theme: Theme, variant: str) -> tuple[bytes, int, bytes]:
         """One WeasyPrint pass over the whole publication."""
         html_doc, document = self.lay_out(publication, theme, variant)
-        identity = _identifier(publication.name, variant, html_doc.html)
+        identity = _identifier(publication.name, variant, without_cache_folder(html_doc.html))
         pdf = self.renderer.write_pdf(document, variant, identifier=identity)
         check_headings(html_doc.headings, [sorted(page.anchors) for page in document.pages])
         return pdf, len(document.pages), identity
@@ -130,7 +132,7 @@ class Builder:
         pdf, page_anchors = assembler.run()
         check_headings(assign_anchors(publication)[1], page_anchors)
         self.last_assembly = assembler.stats
-        return pdf, len(page_anchors), hashlib.sha256(pdf).hexdigest()[:32].encode()
+        return pdf, len(page_anchors), assembler.identity
 
     def assembler(self, publication: Publication, theme: Theme, variant: str) -> Assembler:
         """The parts build of this publication, with this builder's templates, charts and workers."""

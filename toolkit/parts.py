@@ -11,7 +11,8 @@ What a unit cannot know alone is settled at assembly:
   they land on;
 - its folios: units are laid out without folios and one "folio sheet" is laid over the pages;
 - the contents: laid out last, with the page numbers of the assembled document;
-- the outline and internal links, rebuilt for the assembled page order.
+- the outline, rebuilt for the assembled page order (links are not kept: the print file has none);
+- one subset tag per font program, as units each embed their own subsets.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +28,14 @@ from typing import Any, Callable
 
 from .html import assign_anchors, build_html, document_date, slugify
 from .models import CaseStudy, Part, Publication
-from .paths import CACHE
+from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
 
 # Units are laid out without folios; `folio_sheet` draws them for the whole document at once.
 NO_FOLIOS = ("@page :left { @bottom-left { content: none; } } "
              "@page :right { @bottom-right { content: none; } }")
 START_LEFT = "html { break-before: left; }"
+BLANK_FORM = (None, False, True)  # the tinted blank verso's form: no unit, starts left
 BLANK_VERSO = '<html class="variant-print"><body><div class="blank-verso"></div></body></html>'
 
 
@@ -156,17 +159,28 @@ def files_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+# Bumped when what a cached unit holds changes: entries written before are not reused (units written
+# before format 2 could hold a photo's downsampled copy under its full size).
+UNIT_FORMAT = "2"
+
+
 def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | str) -> str:
     """Hash of a unit's inputs: its HTML (content, templates, charts), the theme's CSS and fonts, options.
-    `theme_files` is the list of files or their `files_digest`."""
+    `theme_files` is the list of files or their `files_digest`. The cache's own folder is not an input:
+    the photo copies in it are named by their content, so the same content gives the same key whatever
+    the cache location (the key is the file's identity too)."""
     from .render import weasyprint_version
 
     digest = hashlib.sha256()
     files = theme_files if isinstance(theme_files, str) else files_digest(theme_files)
-    for text in (html, extra_css, variant, weasyprint_version(), files):
+    for text in (without_cache_folder(html), extra_css, variant, weasyprint_version(), files, UNIT_FORMAT):
         digest.update(text.encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def without_cache_folder(html: str) -> str:
+    return html.replace(IMAGE_CACHE.as_uri(), "cache:")
 
 
 # ---------------------------------------------------------------- assembly plan
@@ -265,8 +279,10 @@ def wanted_forms(units: list[Unit], laid_for: Any, guesses: dict[int, tuple[bool
 # ---------------------------------------------------------------- merge
 
 
-def merge(plan_: Plan, folios: bytes, folio_pages: list[bool], links: dict[str, int]) -> bytes:
-    """Concatenate the laid-out units, lay the folio sheet over them, rebuild outline and links."""
+def merge(plan_: Plan, folios: bytes, folio_pages: list[bool]) -> bytes:
+    """Concatenate the laid-out units, lay the folio sheet over them, rebuild the outline.
+
+    Links are not carried over: the print file has none (they belong to the screen file)."""
     import pikepdf
 
     first = plan_.slots[0].laid
@@ -275,12 +291,13 @@ def merge(plan_: Plan, folios: bytes, folio_pages: list[bool], links: dict[str, 
     for slot in plan_.slots[1:]:
         assert slot.laid is not None
         with pikepdf.open(io.BytesIO(slot.laid.pdf)) as source:
-            merged.pages.extend(source.pages)
+            for page in source.pages:  # append(), not extend(): no warning about dropped named destinations
+                merged.pages.append(page)
     with pikepdf.open(io.BytesIO(folios)) as sheet:
         for index, page in enumerate(merged.pages):
             if folio_pages[index]:
                 _overlay(merged, page, sheet.pages[index], pikepdf.Name(f"/Folio{index + 1}"))
-    _rewrite_internal_links(merged, links)
+    _one_tag_per_font_program(merged)
     _rebuild_outline(merged, plan_)
     out = io.BytesIO()
     # Deterministic /ID: the same units give the same bytes. The pdf stage compresses, once.
@@ -299,21 +316,40 @@ def _overlay(document: Any, page: Any, other: Any, name: Any) -> None:
     page.contents_add(document.make_stream(b"Q\nq " + bytes(name) + b" Do Q\n"))
 
 
-def _rewrite_internal_links(document: Any, links: dict[str, int]) -> None:
-    """Links to named destinations of other units become links to pages of the assembled document."""
+SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
+
+
+def _one_tag_per_font_program(document: Any) -> None:
+    """Each unit embeds its own subset of a font, and WeasyPrint tags a subset from the font's name,
+    so different programs came out under one `ABCDEF+Name` (ISO 32000-1 §9.6.4 wants a tag per subset;
+    a RIP caching fonts by name prints wrong glyphs). The tag is derived from the program's bytes
+    instead, and identical programs (the same glyphs used in two units) are stored once."""
     import pikepdf
 
-    for page in document.pages:
-        for annotation in page.obj.get("/Annots", []):
-            action = annotation.get("/A")
-            target = annotation.get("/Dest") or (action.get("/D") if action is not None else None)
-            if isinstance(target, pikepdf.String):
-                name = str(target)
-                if name in links:
-                    destination = pikepdf.Array([document.pages[links[name] - 1].obj, pikepdf.Name.Fit])
-                    if "/A" in annotation:
-                        del annotation["/A"]
-                    annotation.Dest = destination
+    programs: dict[str, Any] = {}  # digest → the first stream holding that program
+    for font in [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary)
+                 and obj.get("/Type") == pikepdf.Name.Font and "/BaseFont" in obj]:
+        descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+        descriptor = descendant.get("/FontDescriptor")
+        key = next((k for k in ("/FontFile2", "/FontFile3", "/FontFile") if descriptor is not None and k in descriptor), None)
+        if key is None or not SUBSET_TAG.match(str(descriptor.FontName)):
+            continue  # not an embedded subset: its name is the font's own
+        data = descriptor[key].read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        descriptor[key] = programs.setdefault(digest, descriptor[key])
+        tag = _subset_tag(digest)
+        for holder, field_name in ((descriptor, "/FontName"), (descendant, "/BaseFont"), (font, "/BaseFont")):
+            holder[field_name] = pikepdf.Name(SUBSET_TAG.sub(f"/{tag}+", str(holder[field_name])))
+
+
+def _subset_tag(digest: str) -> str:
+    """Six capital letters from a hex digest (26**6 tags: two programs of one font do not meet)."""
+    number = int(digest[:16], 16)
+    letters = []
+    for _ in range(6):
+        number, rest = divmod(number, 26)
+        letters.append(chr(ord("A") + rest))
+    return "".join(letters)
 
 
 def _rebuild_outline(document: Any, plan_: Plan) -> None:
@@ -362,6 +398,8 @@ class Assembler:
         self.anchors, _ = assign_anchors(publication)
         self.cache = UnitCache(CACHE / "units")
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
+        self.keys: dict[tuple[Any, bool, bool], str] = {}  # the job key of each form laid out
+        self.identity = b""  # digest of the inputs of the assembled file, set by run()
         # The theme's tokens (theme.yaml colours, sizes) reach the CSS too: a changed token is a new key.
         self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
                                          *theme.font_files()]) + hashlib.sha256(
@@ -394,6 +432,7 @@ class Assembler:
         """Fill `forms` for the requested forms: from the disk cache, else from the worker processes."""
         missing = {}
         for form, job in requests.items():
+            self.keys[form] = job.key
             laid = self.cache.get(job.key)
             if laid is None:
                 missing[form] = job
@@ -414,7 +453,7 @@ class Assembler:
 
     def run(self) -> tuple[bytes, list[list[str]]]:
         guesses = self._read_guesses()
-        self.lay_out({(None, False, True): self.job(None, False, True)})
+        self.lay_out({BLANK_FORM: self.job(None, False, True)})
         for _ in range(len(self.units) + 1):
             wanted = wanted_forms(self.units, self.laid_for, guesses)
             if not wanted:
@@ -436,7 +475,12 @@ class Assembler:
             the_plan = plan(self.units, self.laid_for) or the_plan
         self._write_guesses(the_plan)
         numbered = [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
-        pdf = merge(the_plan, self._folio_sheet(numbered), numbered, the_plan.page_numbers())
+        folio_job = self._folio_job(numbered)
+        pdf = merge(the_plan, _lay_out(folio_job).pdf, numbered)
+        # The file's identity comes from its inputs (the units' keys), not from the bytes laid out:
+        # WeasyPrint writes a random DocumentID in each unit, so cold and warm caches would differ.
+        slots = [self.keys[BLANK_FORM if s.unit is None else (s.unit.index, s.lead, s.start_left)] for s in the_plan.slots]
+        self.identity = hashlib.sha256("\0".join([*slots, folio_job.key]).encode()).hexdigest()[:32].encode()
         return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
 
     @staticmethod
@@ -446,12 +490,11 @@ class Assembler:
             return False
         return slot.unit.layout not in ("cover", "back-cover")
 
-    def _folio_sheet(self, numbered: list[bool]) -> bytes:
-        # Laid out like a unit, and cached like one.
+    def _folio_job(self, numbered: list[bool]) -> Job:
+        # Laid out like a unit.
         html = folio_sheet_html(numbered)
-        job = Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                  self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
-        return _lay_out(job).pdf
+        return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
+                   self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
 
     def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
         try:

@@ -1,4 +1,5 @@
-"""PDF stage: what WeasyPrint does not do — binding padding, page labels, reproducible XMP, atomic writes.
+"""PDF stage: what WeasyPrint does not do — binding padding, page labels, reproducible bytes, no links in
+print, streams every reader decodes, atomic writes.
 
 pikepdf (qpdf) does the work: it edits XMP in place, shares identical streams and saves with a
 deterministic /ID, which pypdf cannot all do.
@@ -32,22 +33,26 @@ def padding_needed(pages: int, binding: str) -> int:
 
 
 def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes,
-                marks: bool = False, profile: Path | None = None) -> tuple[bytes, int]:
+                marks: bool = False, profile: Path | None = None, links: bool = True) -> tuple[bytes, int]:
     """Pad with blank pages before the back cover, label pages, make the file reproducible.
 
-    `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID.
-    Returns the new PDF and the number of blank pages added."""
+    `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID. Without
+    `links` (the print file) no annotation is kept. Returns the new PDF and the number of blank pages added."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         blanks = padding_needed(len(document.pages), binding) if pad else 0
         _insert_blanks(document, blanks, before_last=roles.back_cover)
         _label_pages(document, len(document.pages), roles)
+        if not links:
+            _remove_annotations(document)
+        _stable_image_names(document)
         if marks:
             draw_crop_marks(document)
         _stable_document_id(document, identity)
         if profile is not None:
             _one_printer_profile(document, profile)
+        _no_empty_compressed_stream(document)
         out = io.BytesIO()
         document.save(out, deterministic_id=True, compress_streams=True,
                       object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -63,12 +68,98 @@ def _insert_blanks(document: Any, blanks: int, before_last: bool) -> None:
     model = document.pages[0]
     at = len(document.pages) - 1 if before_last else len(document.pages)
     for _ in range(blanks):
-        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
-                                  Contents=document.make_stream(b""))
+        # No /Contents: a page without content is blank (an empty content stream came out compressed to
+        # 0 bytes, which Ghostscript, MuPDF and PDF.js reject).
+        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary())
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             if box in model:
                 page[box] = model[box]
         document.pages.insert(at, pikepdf.Page(document.make_indirect(page)))
+
+
+# Annotations a print file may carry (ISO 15930-7): marks for the printer, none for a reader.
+PRINTER_ANNOTATIONS = ("/PrinterMark", "/TrapNet")
+
+
+def _remove_annotations(document: Any) -> None:
+    """Links belong to the screen file: in print, a PDF/X preflight flags any annotation in the trim."""
+    import pikepdf
+
+    for page in document.pages:
+        if "/Annots" not in page.obj:
+            continue
+        kept = [a for a in page.obj.Annots if a.get("/Subtype") in PRINTER_ANNOTATIONS]
+        if kept:
+            page.obj.Annots = pikepdf.Array(kept)
+        else:
+            del page.obj.Annots
+    if "/AcroForm" in document.Root:  # its fields were annotations
+        del document.Root.AcroForm
+
+
+# WeasyPrint names an image after the hash of its URL, and a print photo's URL is its CMYK copy in the
+# cache folder: the name, so the bytes, changed with the cache location.
+URL_IMAGE_NAME = re.compile(r"^/i[0-9a-f]{32}[01]$")
+
+
+def _stable_image_names(document: Any) -> None:
+    """Images drawn under a name taken from their pixels, wherever the photo copies were cached."""
+    import pikepdf
+
+    renamed: dict[tuple[int, int], dict[bytes, bytes]] = {}  # shared XObject dictionary → its renames
+    forms_done: set[tuple[int, int]] = set()
+
+    def new_names(xobjects: Any) -> dict[bytes, bytes]:
+        names: dict[bytes, bytes] = {}
+        for name in list(xobjects.keys()):
+            xobject = xobjects[name]
+            if URL_IMAGE_NAME.match(name) and xobject.get("/Subtype") == pikepdf.Name.Image:
+                stable = f"/Im{hashlib.sha256(xobject.read_raw_bytes()).hexdigest()[:16]}{name[-1]}"
+                while stable in xobjects or stable.encode() in names.values():
+                    stable += "x"
+                names[name.encode()] = stable.encode()
+        for old, new in names.items():
+            xobjects[new.decode()] = xobjects[old.decode()]
+            del xobjects[old.decode()]
+        return names
+
+    def rename(holder: Any) -> None:
+        """`holder` is a page or a form XObject: its resources' image names, and its content."""
+        resources = holder.get("/Resources")
+        xobjects = resources.get("/XObject") if resources is not None else None
+        if xobjects is None:
+            return
+        for xobject in xobjects.values():
+            if xobject.get("/Subtype") == pikepdf.Name.Form and xobject.objgen not in forms_done:
+                forms_done.add(xobject.objgen)
+                rename(xobject)
+        # Pages may share one resource dictionary: it is renamed once, and every content using it follows.
+        shared = xobjects.objgen if xobjects.is_indirect else resources.objgen if resources.is_indirect else None
+        if shared is None:
+            names = new_names(xobjects)
+        elif shared not in renamed:
+            names = renamed[shared] = new_names(xobjects)
+        else:
+            names = renamed[shared]
+        if names:
+            _rename_in_content(holder, names)
+
+    for page in document.pages:
+        rename(page.obj)
+
+
+def _rename_in_content(holder: Any, names: dict[bytes, bytes]) -> None:
+    """Replace resource names in the content of a page or form (a name ends at a delimiter)."""
+    import pikepdf
+
+    pattern = re.compile(rb"(" + rb"|".join(re.escape(old) for old in names) + rb")(?![^\s/\[\]()<>{}%])")
+    if isinstance(holder, pikepdf.Stream):
+        streams = [holder]
+    else:
+        contents = holder.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    for stream in streams:
+        stream.write(pattern.sub(lambda m: names[m.group(1)], stream.read_bytes()))
 
 
 MM = 72 / 25.4
@@ -171,6 +262,18 @@ def _one_printer_profile(document: Any, profile: Path) -> None:
     for obj in list(document.objects):
         if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
             visit(obj)
+
+
+def _no_empty_compressed_stream(document: Any) -> None:
+    """qpdf compresses an empty stream to 0 bytes declared FlateDecode, which is not a valid Flate
+    stream: Ghostscript with -dPDFSTOPONERROR stops, MuPDF warns. An empty stream gets the valid
+    compressed form of nothing instead (qpdf keeps streams that are already compressed)."""
+    import pikepdf
+    import zlib
+
+    for obj in document.objects:
+        if isinstance(obj, pikepdf.Stream) and not obj.read_raw_bytes():
+            obj.write(zlib.compress(b""), filter=pikepdf.Name.FlateDecode)
 
 
 STALE_SECONDS = 600

@@ -51,7 +51,6 @@ class Renderer:
     roots: tuple[Path, ...]
     refused: list[str] = field(default_factory=list)
     _font_config: Any = None
-    _image_cache: dict[str, Any] = field(default_factory=dict)
     _css: dict[tuple[str, str, tuple[Path, ...]], list[Any]] = field(default_factory=dict)
     # What WeasyPrint ignored in each set of stylesheets, located in its CSS file (its messages have none).
     _css_problems: dict[tuple[str, str, tuple[Path, ...]], list[Problem]] = field(default_factory=dict)
@@ -100,9 +99,12 @@ class Renderer:
             # intent a second object and the next file different (same input, other bytes).
             sheets.append(CSS(string=extra_css_text, font_config=self.font_config, url_fetcher=fetcher,
                               color_profiles={}))
+        # A fresh image cache per document: WeasyPrint replaces a cached image's data by its downsampled
+        # copy when it writes a document where the image is printed small, keeping the original size,
+        # so a later document printing it larger got the small copy's pixels under the large size.
         return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=self.font_config,
-            color_profiles=self._color_profiles.setdefault(variant, {}), cache=self._image_cache, **_layout_options(variant))
+            color_profiles=self._color_profiles.setdefault(variant, {}), cache={}, **_layout_options(variant))
 
     def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
         """An uncompressed PDF: the pdf stage compresses every file once, at the end. Compressing each
