@@ -133,18 +133,12 @@ def _binding_of(path: str) -> str | None:
 def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], variants: list[str], out: Path,
                     content: Path, theme: str | None, executor_kind: str, scheduler: str | None) -> int:
     """Editions in batch: progress per edition, a broken one reported and skipped, a manifest."""
-    from .batch import make_executor, run_editions, write_manifest
-    from .editions import edition_names
+    from .batch import SchedulerError, make_executor, run_editions, write_manifest
 
     if len(publications) != 1:
         raise click.UsageError("--edition needs exactly one PUBLICATION")
     publication = publications[0]
-    names: list[str | None] = []
-    for edition in editions:
-        if edition == "all":
-            names.extend(edition_names(content / publication))
-        else:
-            names.append(None if edition == "national" else edition)
+    names = _edition_list(content / publication, publication, editions)
 
     def progress(index: int, total: int, entry: Any) -> None:
         label = entry.edition or "national"
@@ -159,16 +153,46 @@ def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], va
     if executor_kind == "auto":
         # Measured on 2 cores: national + 18 editions, cold cache, 95 s in this process, 65 s side by side.
         executor_kind = "process" if len(names) * len(variants) > 2 else "local"
-    executor, close = make_executor(executor_kind, scheduler)
+    try:
+        executor, close, alive = make_executor(executor_kind, scheduler)
+    except SchedulerError as error:
+        raise click.ClickException(str(error)) from None
     try:
         entries = run_editions(publication, names, variants, content=content, out=out, theme=theme,
-                               executor=executor, on_done=progress)
+                               executor=executor, on_done=progress, alive=alive)
     finally:
         close()
     manifest = write_manifest(out, publication, entries)
     failed = [e for e in entries if e.status != "ok"]
     click.echo(f"{len(entries) - len(failed)} built, {len(failed)} failed; manifest: {manifest}")
     return 1 if failed else 0
+
+
+def _edition_list(root: Path, publication: str, editions: tuple[str, ...]) -> list[str | None]:
+    """The editions asked for, checked before anything is built: a typo builds nothing and keeps the
+    manifest as it is."""
+    from .editions import edition_names
+
+    if not (root / "publication.yaml").is_file():
+        raise click.ClickException(f"no publication '{publication}': expected {root}/publication.yaml")
+    known = edition_names(root)
+    names: list[str | None] = []
+    for edition in editions:
+        if edition == "all":
+            if not known:
+                raise click.ClickException(
+                    f"{publication} has no editions: --edition all builds the files of "
+                    f"{root / 'editions'}/*.yaml, and there are none (build it without --edition)")
+            names.extend(known)
+        elif edition == "national":
+            names.append(None)
+        elif edition in known:
+            names.append(edition)
+        else:
+            raise click.BadParameter(f"no edition '{edition}' in {publication} "
+                                     f"(known: national, all, {', '.join(known) or 'no other'})",
+                                     param_hint="'--edition'")
+    return list(dict.fromkeys(names))  # each once, in the order asked
 
 
 def _page_range(text: str | None) -> list[int] | None:
