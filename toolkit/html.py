@@ -1,6 +1,8 @@
 """HTML stage: Jinja templates (overrides → theme → parents → base), one template per block."""
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 import os
 import re
@@ -62,11 +64,12 @@ def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it.
 
     One environment per theme and override folders, kept while their templates stay the same: it holds
-    the compiled templates, and a parts build renders the HTML of every unit. Jinja notices an edited
-    template, not a new one that would shadow another, hence the listing in the key."""
+    the compiled templates, and a parts build renders the HTML of every unit. Jinja notices neither a
+    new template that would shadow another nor an edit that keeps the modification time (`cp -p`,
+    tar), hence the listing of every template with a hash of its content in the key."""
     folders = tuple(search_path(theme, overrides))
-    listing = tuple((str(path), path.stat().st_mtime_ns) for folder in folders if folder.is_dir()
-                    for path in sorted(folder.rglob("*.html")))
+    listing = tuple((str(path), hashlib.sha256(path.read_bytes()).hexdigest()) for folder in folders
+                    if folder.is_dir() for path in sorted(folder.rglob("*.html")))
     return _environment(folders, tuple(theme.template_folders), listing)
 
 

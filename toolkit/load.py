@@ -1,6 +1,8 @@
 """Load stage: read a publication folder into plain data that remembers each value's file and line."""
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,15 +244,15 @@ def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Pr
     return RawBlock(name, fields, body, path, line, has_body=split is not None)
 
 
-_PARTS_READ: dict[Path, tuple[tuple[int, int], RawPart | None, list[Any]]] = {}
+_PARTS_READ: dict[Path, tuple[str, RawPart | None, list[Any]]] = {}
 
 
 def read_part(path: Path, problems: Problems) -> RawPart | None:
-    """Read one Markdown part. A warm process (watch, batch of editions) keeps what it parsed and reads
-    again only the files whose size or modification time changed: YAML parsing was most of a rebuild."""
+    """Read one Markdown part. A warm process (watch, batch of editions) keeps what it parsed and parses
+    again only the files whose content changed: YAML parsing was most of a rebuild. Change is decided by
+    a hash of the bytes, never by size and modification time, which `cp -p`, `rsync -t` or tar keep."""
     try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         stamp = None
     cached = _PARTS_READ.get(path)
