@@ -73,6 +73,10 @@ def build_one(content: str, out: str, publication: str, edition: str | None, var
     except ContentError as error:
         return Entry(edition, variant, "failed", seconds=time.perf_counter() - started,
                      problems=[str(p) for p in error.problems])
+    except OSError as error:  # a full or read-only output folder: nothing half-written, said in one line
+        where = f" {error.filename}" if error.filename else ""
+        return Entry(edition, variant, "failed", seconds=time.perf_counter() - started,
+                     problems=[f"cannot write{where}: {error.strerror or error}"])
     except Exception as error:  # an internal error in one edition must not stop the others
         return Entry(edition, variant, "failed", seconds=time.perf_counter() - started,
                      problems=[f"internal error: {error!r}", *traceback.format_exc().splitlines()[-3:]])
