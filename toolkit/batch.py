@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import traceback
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .errors import ContentError
+from .workers import process_pool
+
+Job = tuple[str | None, str]
+MAX_ATTEMPTS = 3          # a task whose worker died runs again, alone the last time
+POLL_SECONDS = 1.0
+NO_WORKER_SECONDS = 60.0  # a Dask cluster without workers for this long: the rest is reported failed
+CONNECT_SECONDS = 10
 
 
 @dataclass
@@ -48,10 +56,14 @@ class SerialExecutor(Executor):
 
 
 def build_one(content: str, out: str, publication: str, edition: str | None, variant: str,
-              theme: str | None = None, builder: Any = None) -> Entry:
-    """Build one edition and describe it; a content problem becomes a failed entry, not an exception."""
+              theme: str | None = None, builder: Any = None, environment: dict[str, str] | None = None) -> Entry:
+    """Build one edition and describe it; a content problem becomes a failed entry, not an exception.
+    `environment` is the client's (cache folder, build date), for a worker started elsewhere."""
     from .build import Builder
+    from .paths import use_environment
 
+    if environment:
+        use_environment(environment)
     started = time.perf_counter()
     own = builder is None
     builder = builder or Builder(content=Path(content), out=Path(out), theme_override=theme,
@@ -61,6 +73,10 @@ def build_one(content: str, out: str, publication: str, edition: str | None, var
     except ContentError as error:
         return Entry(edition, variant, "failed", seconds=time.perf_counter() - started,
                      problems=[str(p) for p in error.problems])
+    except OSError as error:  # a full or read-only output folder: nothing half-written, said in one line
+        where = f" {error.filename}" if error.filename else ""
+        return Entry(edition, variant, "failed", seconds=time.perf_counter() - started,
+                     problems=[f"cannot write{where}: {error.strerror or error}"])
     except Exception as error:  # an internal error in one edition must not stop the others
         return Entry(edition, variant, "failed", seconds=time.perf_counter() - started,
                      problems=[f"internal error: {error!r}", *traceback.format_exc().splitlines()[-3:]])
@@ -74,55 +90,202 @@ def build_one(content: str, out: str, publication: str, edition: str | None, var
 
 def run_editions(publication: str, editions: Iterable[str | None], variants: Iterable[str], *,
                  content: Path, out: Path, theme: str | None = None, executor: Executor | None = None,
-                 builder: Any = None, on_done: Callable[[int, int, Entry], None] | None = None) -> list[Entry]:
-    """Build every (edition, variant); return the manifest entries in the order they were asked."""
-    jobs = [(edition, variant) for edition in editions for variant in variants]
-    entries: dict[tuple[str | None, str], Entry] = {}
-    if executor is None:
-        from .build import Builder
+                 builder: Any = None, on_done: Callable[[int, int, Entry], None] | None = None,
+                 task: Callable[..., Entry] = build_one, alive: Callable[[], bool] | None = None) -> list[Entry]:
+    """Build every (edition, variant); return the manifest entries in the order they were asked.
 
-        local = builder or Builder(content=content, out=out, theme_override=theme)
-        try:
-            for index, (edition, variant) in enumerate(jobs, 1):
-                entries[(edition, variant)] = build_one(str(content), str(out), publication, edition, variant,
-                                                        theme, builder=local)
-                if on_done:
-                    on_done(index, len(jobs), entries[(edition, variant)])
-        finally:
-            if builder is None:
-                local.close()
+    `task` builds one edition (`build_one`; tests pass one that kills its worker). `alive` tells whether
+    the executor still has somewhere to run (Dask workers): when it stays false, the rest fails."""
+    jobs = [(edition, variant) for edition in editions for variant in variants]
+    # Paths and caches leave this process resolved: a Dask worker runs in another folder and environment.
+    content, out = Path(content).resolve(), Path(out).resolve()
+    if executor is None:
+        entries = _run_here(publication, jobs, content, out, theme, builder, on_done)
     else:
-        futures = {executor.submit(build_one, str(content), str(out), publication, edition, variant, theme):
-                   (edition, variant) for edition, variant in jobs}
-        for index, future in enumerate(as_completed(futures), 1):
-            entries[futures[future]] = future.result()
-            if on_done:
-                on_done(index, len(jobs), entries[futures[future]])
+        entries = _run_on(executor, task, publication, jobs, content, out, theme, on_done, alive)
     return [entries[job] for job in jobs]
 
 
+def _run_here(publication: str, jobs: list[Job], content: Path, out: Path, theme: str | None, builder: Any,
+              on_done: Callable[[int, int, Entry], None] | None) -> dict[Job, Entry]:
+    """One after the other in this process, with one warm Builder (its workers lay out the units)."""
+    from .build import Builder
+
+    entries: dict[Job, Entry] = {}
+    local = builder or Builder(content=content, out=out, theme_override=theme)
+    try:
+        for index, (edition, variant) in enumerate(jobs, 1):
+            entries[(edition, variant)] = build_one(str(content), str(out), publication, edition, variant,
+                                                    theme, builder=local)
+            if on_done:
+                on_done(index, len(jobs), entries[(edition, variant)])
+    finally:
+        if builder is None:
+            local.close()
+    return entries
+
+
+def _run_on(executor: Executor, task: Callable[..., Entry], publication: str, jobs: list[Job], content: Path,
+            out: Path, theme: str | None, on_done: Callable[[int, int, Entry], None] | None,
+            alive: Callable[[], bool] | None) -> dict[Job, Entry]:
+    """Each edition a task of the executor. A task whose worker died (a killed process, a Dask
+    KilledWorker) is submitted again, alone in a fresh worker the last time, then reported failed."""
+    environment = worker_environment()
+    entries: dict[Job, Entry] = {}
+    losses: dict[Job, list[str]] = {job: [] for job in jobs}
+
+    def submit(job: Job) -> Future[Entry]:
+        isolated = len(losses[job]) == MAX_ATTEMPTS - 1 and hasattr(executor, "isolated")
+        runner = executor.isolated() if isolated else executor  # type: ignore[attr-defined]
+        return runner.submit(task, str(content), str(out), publication, *job, theme, environment=environment)
+
+    pending = {submit(job): job for job in jobs}
+    orphaned_since: float | None = None
+    while pending:
+        done, _ = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        for future in done:
+            job = pending.pop(future)
+            entry = _entry_of(future, job, losses[job])
+            if entry is None:
+                pending[submit(job)] = job
+                continue
+            entries[job] = entry
+            if on_done:
+                on_done(len(entries), len(jobs), entry)
+        orphaned_since = None if alive is None or alive() else (orphaned_since or time.monotonic())
+        if pending and orphaned_since is not None and time.monotonic() - orphaned_since > NO_WORKER_SECONDS:
+            for future, job in pending.items():
+                future.cancel()
+                entries[job] = Entry(*job, "failed", problems=[
+                    f"not built: no worker left to build it for {NO_WORKER_SECONDS:.0f} s "
+                    "(start Dask workers on the scheduler, or use --executor process)"])
+                if on_done:
+                    on_done(len(entries), len(jobs), entries[job])
+            pending = {}
+    return entries
+
+
+def _entry_of(future: Future[Entry], job: Job, losses: list[str]) -> Entry | None:
+    """The task's entry; None when its worker was lost and it should run again."""
+    try:
+        return future.result()
+    except Exception as error:  # BrokenProcessPool, KilledWorker, a lost connection: the worker is gone
+        losses.append(_why_lost(error))
+    if len(losses) < MAX_ATTEMPTS:
+        return None
+    return Entry(*job, "failed", problems=[
+        f"not built: the worker building it was lost {len(losses)} times ({losses[-1]}); it was killed "
+        "or ran out of memory: the other editions are built"])
+
+
+def _why_lost(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}"[:200] if text else type(error).__name__
+
+
+def worker_environment() -> dict[str, str]:
+    """What a worker must see as this process does: the cache folder (resolved) and the build date."""
+    from .paths import CACHE
+
+    environment = {"TOOLKIT_CACHE": str(CACHE.resolve())}
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        environment["SOURCE_DATE_EPOCH"] = os.environ["SOURCE_DATE_EPOCH"]
+    return environment
+
+
 def write_manifest(out: Path, publication: str, entries: list[Entry]) -> Path:
-    """`out/<publication>/manifest.json`, written atomically."""
+    """`out/<publication>/manifest.json`, written atomically. A batch updates the entries of the
+    editions it built and keeps the others: building one edition never loses the rest."""
     from .pdf import write_atomic
 
     path = out / publication / "manifest.json"
-    write_atomic(path, (json.dumps({"publication": publication, "builds": [asdict(e) for e in entries]},
+    built = {(e.edition, e.variant) for e in entries}
+    kept = [e for e in _read_manifest(path) if (e.get("edition"), e.get("variant")) not in built]
+    write_atomic(path, (json.dumps({"publication": publication, "builds": kept + [asdict(e) for e in entries]},
                                    ensure_ascii=False, indent=2) + "\n").encode())
     return path
 
 
-def make_executor(kind: str, scheduler: str | None) -> tuple[Executor | None, Callable[[], None]]:
-    """The executor named on the command line, and how to close it."""
+def _read_manifest(path: Path) -> list[dict[str, Any]]:
+    """The builds listed by a previous manifest (none when it is missing or unreadable)."""
+    try:
+        builds = json.loads(path.read_text(encoding="utf-8")).get("builds", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [b for b in builds if isinstance(b, dict)] if isinstance(builds, list) else []
+
+
+class ProcessPool(Executor):
+    """A process pool that starts afresh when a worker died (a broken pool takes no more work), and
+    runs a suspect edition alone in a pool of one worker, so that one edition's crash is its own."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+        self._pool = process_pool(workers)
+        self._alone: list[Executor] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenExecutor:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = process_pool(self.workers)
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def isolated(self) -> Executor:
+        self._alone.append(process_pool(1))
+        return self._alone[-1]
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        for pool in (self._pool, *self._alone):
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be reached: said in one line, no traceback."""
+
+
+def make_executor(kind: str, scheduler: str | None) -> tuple[Executor | None, Callable[[], None], Any]:
+    """The executor named on the command line, how to close it, and whether it still has workers."""
     if kind == "local":
-        return None, lambda: None
+        return None, lambda: None, None
     if kind == "process":
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor()
-        return pool, pool.shutdown
+        pool = ProcessPool()
+        return pool, pool.shutdown, None
     if kind == "dask":
-        from distributed import Client
+        client, cluster = dask_client(scheduler)
 
-        client = Client(scheduler) if scheduler else Client(processes=True)
-        return client.get_executor(), client.close
+        def close() -> None:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        return dask_executor(client), close, lambda: bool(client.scheduler_info().get("workers"))
     raise ValueError(f"unknown executor {kind!r}")
+
+
+def dask_executor(client: Any) -> Executor:
+    """Tasks not pure: a resubmitted edition is a new task, not the failed one Dask remembers."""
+    return client.get_executor(pure=False)
+
+
+def dask_client(scheduler: str | None) -> tuple[Any, Any]:
+    """A client of `scheduler`, or of a local cluster listening on 127.0.0.1 only, without dashboard
+    (then the cluster too, to close after the client)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    # A task nobody can run fails instead of waiting forever; retries are ours (see _run_on).
+    dask.config.set({"distributed.scheduler.no-workers-timeout": f"{NO_WORKER_SECONDS}s"})
+    try:
+        if scheduler:
+            return Client(scheduler, timeout=CONNECT_SECONDS), None
+        # The scheduler always serves HTTP (health, metrics): on loopback, any free port, no dashboard.
+        cluster = LocalCluster(host="127.0.0.1", processes=True, threads_per_worker=1,
+                               n_workers=max(1, min(4, os.cpu_count() or 1)),
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+        return Client(cluster, timeout=CONNECT_SECONDS), cluster
+    except (OSError, TimeoutError, ValueError) as error:
+        where = scheduler or "a local cluster"
+        raise SchedulerError(f"cannot reach the Dask scheduler at {where} within {CONNECT_SECONDS} s "
+                             f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}): "
+                             "check the address (tcp://host:8786) and that the scheduler runs") from None

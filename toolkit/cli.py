@@ -30,7 +30,7 @@ def main() -> None:
 
 
 @main.command("list")
-@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False, exists=True), default=CONTENT,
               show_default=True, help="Folder holding the publications.")
 def list_command(content: Path) -> None:
     """List the publications found in the content folder."""
@@ -46,7 +46,7 @@ def list_command(content: Path) -> None:
               help="print: PDF/X-4 for the printer; screen: tagged PDF/UA-1 for the web.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True,
               help="Output folder; files go to OUT/<publication>/<publication>-<variant>.pdf.")
-@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False, exists=True), default=CONTENT,
               show_default=True, help="Folder holding the publications.")
 @click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -93,6 +93,11 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
             click.secho(f"{name}: error: {error}", fg="red", err=True)
             failed.add(name)
             continue
+        except OSError as error:  # a full or read-only output folder: nothing half-written, said in one line
+            click.echo(" failed")
+            click.secho(f"error: {_failure(name, error)}", fg="red", err=True)
+            failed.add(name)
+            continue
         padding = f", {result.blanks_added} blank page(s) added for the binding" if result.blanks_added else ""
         click.echo(f" {result.pages} pages, {result.bytes / 1024:.0f} KB, {result.seconds:.1f} s{padding}"
                    f" → {result.path}")
@@ -133,18 +138,12 @@ def _binding_of(path: str) -> str | None:
 def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], variants: list[str], out: Path,
                     content: Path, theme: str | None, executor_kind: str, scheduler: str | None) -> int:
     """Editions in batch: progress per edition, a broken one reported and skipped, a manifest."""
-    from .batch import make_executor, run_editions, write_manifest
-    from .editions import edition_names
+    from .batch import SchedulerError, make_executor, run_editions, write_manifest
 
     if len(publications) != 1:
         raise click.UsageError("--edition needs exactly one PUBLICATION")
     publication = publications[0]
-    names: list[str | None] = []
-    for edition in editions:
-        if edition == "all":
-            names.extend(edition_names(content / publication))
-        else:
-            names.append(None if edition == "national" else edition)
+    names = _edition_list(content / publication, publication, editions)
 
     def progress(index: int, total: int, entry: Any) -> None:
         label = entry.edition or "national"
@@ -159,10 +158,13 @@ def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], va
     if executor_kind == "auto":
         # Measured on 2 cores: national + 18 editions, cold cache, 95 s in this process, 65 s side by side.
         executor_kind = "process" if len(names) * len(variants) > 2 else "local"
-    executor, close = make_executor(executor_kind, scheduler)
+    try:
+        executor, close, alive = make_executor(executor_kind, scheduler)
+    except SchedulerError as error:
+        raise click.ClickException(str(error)) from None
     try:
         entries = run_editions(publication, names, variants, content=content, out=out, theme=theme,
-                               executor=executor, on_done=progress)
+                               executor=executor, on_done=progress, alive=alive)
     finally:
         close()
     manifest = write_manifest(out, publication, entries)
@@ -171,39 +173,116 @@ def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], va
     return 1 if failed else 0
 
 
+def _edition_list(root: Path, publication: str, editions: tuple[str, ...]) -> list[str | None]:
+    """The editions asked for, checked before anything is built: a typo builds nothing and keeps the
+    manifest as it is."""
+    from .editions import edition_names
+
+    if not (root / "publication.yaml").is_file():
+        raise click.ClickException(f"no publication '{publication}': expected {root}/publication.yaml")
+    known = edition_names(root)
+    names: list[str | None] = []
+    for edition in editions:
+        if edition == "all":
+            if not known:
+                raise click.ClickException(
+                    f"{publication} has no editions: --edition all builds the files of "
+                    f"{root / 'editions'}/*.yaml, and there are none (build it without --edition)")
+            names.extend(known)
+        elif edition == "national":
+            names.append(None)
+        elif edition in known:
+            names.append(edition)
+        else:
+            raise click.BadParameter(f"no edition '{edition}' in {publication} "
+                                     f"(known: national, all, {', '.join(known) or 'no other'})",
+                                     param_hint="'--edition'")
+    return list(dict.fromkeys(names))  # each once, in the order asked
+
+
+MAX_PAGE = 10_000  # no publication has more pages; a bigger number is a typo
+
+
 def _page_range(text: str | None) -> list[int] | None:
-    """'3-5,8' → [3, 4, 5, 8]."""
-    if not text:
+    """'3-5,8' → [3, 4, 5, 8]; None for every page. Raises click.BadParameter saying what to write."""
+    if text is None or not text.strip():
         return None
-    pages: list[int] = []
+    pages: dict[int, None] = {}  # in the order asked, each once
     for chunk in text.split(","):
-        first, _, last = chunk.partition("-")
-        pages.extend(range(int(first), int(last or first) + 1))
-    return pages
+        first, dash, last = (part.strip() for part in chunk.partition("-"))
+        if not (first.isdigit() and (last.isdigit() or not dash)):
+            raise click.BadParameter(f"'{chunk.strip()}' is not a page or a range of pages: write e.g. 3, 3-5 "
+                                     "or 1,4-6 (pages count from 1)", param_hint="'--pages'")
+        start, end = int(first), int(last or first)
+        if start < 1:
+            raise click.BadParameter("pages count from 1: there is no page 0", param_hint="'--pages'")
+        if end < start:
+            raise click.BadParameter(f"'{chunk.strip()}' goes backwards: write {end}-{start}", param_hint="'--pages'")
+        if end > MAX_PAGE:
+            raise click.BadParameter(f"page {end}: at most {MAX_PAGE}", param_hint="'--pages'")
+        pages.update(dict.fromkeys(range(start, end + 1)))
+    return list(pages)
+
+
+def _pages_option(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:
+    """--pages, parsed before anything is built."""
+    return _page_range(value)
+
+
+def _check_publication(content: Path, publication: str) -> None:
+    """A publication name that is not there is said at once, with the known ones."""
+    from .build import publication_names
+
+    if not (content / publication / "publication.yaml").is_file():
+        known = ", ".join(publication_names(content)) or "none"
+        raise click.ClickException(f"no publication '{publication}' in {content} (known: {known})")
 
 
 @main.command()
 @click.argument("publication")
 @click.option("--variant", type=click.Choice(["print", "screen"]), default="screen", show_default=True)
-@click.option("--pages", default=None, help="Pages to write as PNG, e.g. 3-5 or 1,4-6 (default: all).")
+@click.option("--pages", default=None, callback=_pages_option,
+              help="Pages to write as PNG, e.g. 3-5 or 1,4-6 (default: all).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
-@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT, show_default=True)
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False, exists=True), default=CONTENT,
+              show_default=True)
 @click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
 @click.option("--layouts", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of template overrides searched before the theme.")
-def preview(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None,
-            layouts: Path | None) -> None:
+def preview(publication: str, variant: str, pages: list[int] | None, out: Path, content: Path,
+            theme: str | None, layouts: Path | None) -> None:
     """Build PUBLICATION and write PNG pages and a contact sheet of spreads under OUT/<publication>/preview/."""
-    from .build import Builder
+    from .build import Builder, RenderError
     from .preview import write_previews
 
+    _check_publication(content, publication)
+    builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts)
     try:
-        result = Builder(content=content, out=out, theme_override=theme, layouts=layouts).build(publication, variant)
+        result = builder.build(publication, variant)
     except ContentError as error:
         _report_problems(error)
         sys.exit(1)
-    written, sheet = write_previews(result.path, out / publication / "preview", _page_range(pages))
+    except (RenderError, OSError) as error:
+        raise click.ClickException(_failure(publication, error)) from None
+    finally:
+        builder.close()  # its worker processes end here, not in a thread at exit
+    beyond = [p for p in pages or [] if p > result.pages]
+    if beyond:
+        raise click.ClickException(f"--pages: {publication} has {result.pages} page(s), there is no page "
+                                   f"{beyond[0]}; the PDF is built ({result.path}), no preview was written")
+    try:
+        written, sheet = write_previews(result.path, out / publication / "preview", pages)
+    except OSError as error:
+        raise click.ClickException(_failure(publication, error)) from None
     click.echo(f"{len(written)} page(s) and the contact sheet written: {sheet}")
+
+
+def _failure(publication: str, error: Exception) -> str:
+    """A render or file-system failure in one line: what could not be written, and why."""
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return f"{publication}: cannot write{where}: {error.strerror or error}; the previous files are kept"
+    return f"{publication}: {error}"
 
 
 @main.command()
@@ -215,7 +294,15 @@ def schema(output: Path | None) -> None:
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        from .pdf import write_atomic
+
+        if not output.parent.is_dir():
+            raise click.ClickException(f"cannot write {output}: the folder {output.parent} does not exist")
+        try:
+            write_atomic(output, (text + "\n").encode())
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror or error}; "
+                                       "give -o a file in a folder you can write") from None
     else:
         click.echo(text)
 

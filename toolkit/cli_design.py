@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _page_range, main
+from .cli import _check_publication, _pages_option, main
 from .paths import CONTENT, OUT
 
 
@@ -32,9 +32,12 @@ from .paths import CONTENT, OUT
 def diff(old: Path, new: Path, as_json: bool, out: Path | None, dpi: float, tolerance: int,
          exit_code: bool) -> None:
     """List the pages of NEW that differ from OLD, in their text or their rendering."""
-    from .diff import diff_pdfs
+    from .diff import UnreadablePdf, diff_pdfs
 
-    report = diff_pdfs(old, new, out, dpi=dpi, tolerance=tolerance)
+    try:
+        report = diff_pdfs(old, new, out, dpi=dpi, tolerance=tolerance)
+    except UnreadablePdf as error:
+        raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -58,14 +61,14 @@ def diff(old: Path, new: Path, as_json: bool, out: Path | None, dpi: float, tole
 @main.command()
 @click.argument("publication")
 @click.option("--variant", type=click.Choice(["print", "screen"]), default="screen", show_default=True)
-@click.option("--pages", default=None,
+@click.option("--pages", default=None, callback=_pages_option,
               help="Pages to keep PNG previews of, e.g. 1-3 or 1,4-6 (default: all).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
-@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False, exists=True), default=CONTENT,
               show_default=True)
 @click.option("--theme", default=None, help="Build with another theme than publication.yaml names.")
 @click.option("--no-sheet", is_flag=True, help="Do not refresh the contact sheet after each build.")
-def watch(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None,
+def watch(publication: str, variant: str, pages: list[int] | None, out: Path, content: Path, theme: str | None,
           no_sheet: bool) -> None:
     """Rebuild PUBLICATION on every save and refresh the previews of the pages that changed.
 
@@ -74,11 +77,12 @@ def watch(publication: str, variant: str, pages: str | None, out: Path, content:
     from .build import Builder
     from .watch import watch as run, watched_paths
 
+    _check_publication(content, publication)
     builder = Builder(content=content, out=out, theme_override=theme)
     watched = ", ".join(_short(p) for p in watched_paths(builder, publication))
     click.echo(f"watching {watched} — Ctrl-C to stop")
     try:
-        stats = run(builder, publication, variant, _print_event, pages=_page_range(pages), sheet=not no_sheet)
+        stats = run(builder, publication, variant, _print_event, pages=pages, sheet=not no_sheet)
     finally:
         close = getattr(builder, "close", None)
         if callable(close):

@@ -140,6 +140,10 @@ def highlight(page: Any, mask: Any | None) -> Any:
 # ---------------------------------------------------------------- the diff
 
 
+class UnreadablePdf(ValueError):
+    """A file `toolkit diff` cannot compare: said in one line with what to do."""
+
+
 @dataclass
 class _Pdf:
     """The pages of one PDF: their text lines and low-resolution renders, read once."""
@@ -153,7 +157,19 @@ class _Pdf:
     def open(cls, path: Path) -> "_Pdf":
         import pypdfium2 as pdfium
 
-        document = pdfium.PdfDocument(str(path))
+        if not path.is_file():  # a FIFO or a device would block the reader forever
+            raise UnreadablePdf(f"{path}: not a regular file: give a PDF file")
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+        if b"%PDF-" not in head:
+            kind = "an empty file" if not head else "not a PDF (it does not start with %PDF-)"
+            raise UnreadablePdf(f"{path}: {kind}: give a PDF file")
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as error:
+            reason = "encrypted (password protected): compare unprotected files" if "password" in str(error).lower() \
+                else f"not a readable PDF, truncated or damaged ({error}): build or copy it again"
+            raise UnreadablePdf(f"{path}: {reason}") from None
         texts, sizes = [], []
         for index in range(len(document)):
             page = document[index]
@@ -183,7 +199,12 @@ def diff_pdfs(old: Path, new: Path, out_dir: Path | None = None, *, dpi: float =
     import time
 
     started = time.perf_counter()
-    a, b = _Pdf.open(Path(old)), _Pdf.open(Path(new))
+    a = _Pdf.open(Path(old))
+    try:
+        b = _Pdf.open(Path(new))
+    except UnreadablePdf:
+        a.close()
+        raise
     try:
         report = DiffReport(Path(old), Path(new), len(a.texts), len(b.texts))
         wanted = set(pages) if pages is not None else None
@@ -242,4 +263,4 @@ def _box(mask: Any, dpi: float) -> tuple[int, int, int, int] | None:
     return tuple(round(v * 72 / dpi) for v in box)  # type: ignore[return-value]
 
 
-__all__ = ["DiffReport", "PageDiff", "diff_pdfs", "normalise_text"]
+__all__ = ["DiffReport", "PageDiff", "UnreadablePdf", "diff_pdfs", "normalise_text"]

@@ -1,6 +1,9 @@
 """HTML stage: Jinja templates (overrides → theme → parents → base), one template per block."""
 from __future__ import annotations
 
+import hashlib
+import traceback
+
 import datetime as dt
 import os
 import re
@@ -62,11 +65,12 @@ def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it.
 
     One environment per theme and override folders, kept while their templates stay the same: it holds
-    the compiled templates, and a parts build renders the HTML of every unit. Jinja notices an edited
-    template, not a new one that would shadow another, hence the listing in the key."""
+    the compiled templates, and a parts build renders the HTML of every unit. Jinja notices neither a
+    new template that would shadow another nor an edit that keeps the modification time (`cp -p`,
+    tar), hence the listing of every template with a hash of its content in the key."""
     folders = tuple(search_path(theme, overrides))
-    listing = tuple((str(path), path.stat().st_mtime_ns) for folder in folders if folder.is_dir()
-                    for path in sorted(folder.rglob("*.html")))
+    listing = tuple((str(path), hashlib.sha256(path.read_bytes()).hexdigest()) for folder in folders
+                    if folder.is_dir() for path in sorted(folder.rglob("*.html")))
     return _environment(folders, tuple(theme.template_folders), listing)
 
 
@@ -204,14 +208,34 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     }
     try:
         html = env.get_template("document.html").render(context)
-    except TemplateNotFound as error:
-        raise ContentError([Problem(theme.folders[0], 0, f"template '{error.name}' not found in "
-                                    f"{', '.join(str(p) for p in search_path(theme, overrides or []))}")])
     except TemplateSyntaxError as error:
         raise ContentError([Problem(error.filename or error.name or "template", error.lineno,
                                     f"template syntax: {error.message}")])
+    except ContentError:
+        raise  # a chart or an image of the content, already located
+    except Exception as error:  # a template failing while it runs: at its file and line, no traceback
+        raise ContentError([template_problem(error, theme, overrides or [])]) from None
     chapters = [anchors[id(part)] for part in (only or publication.parts) if part.meta.layout == "chapter"]
     return HtmlDocument(french_html(html), headings, chapters)
+
+
+def template_problem(error: Exception, theme: Theme, overrides: list[Path]) -> Problem:
+    """A runtime error of a template (an undefined attribute, a division by zero, endless recursion, a
+    missing include) located at the template line that raised it: Jinja puts the templates' own file
+    and line in the traceback."""
+    where: tuple[Path | str, int] = (theme.folders[0], 0)
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".html") and Path(frame.filename).is_file():
+            where = (Path(frame.filename), frame.lineno or 0)
+            break
+    if isinstance(error, TemplateNotFound):
+        folders = ", ".join(str(p) for p in search_path(theme, overrides))
+        return Problem(*where, f"template '{error.name}' not found (searched {folders})")
+    if isinstance(error, RecursionError):
+        return Problem(*where, "template error: a template or macro calls itself without end (RecursionError)")
+    reason = str(error).splitlines()[0] if str(error) else ""
+    return Problem(*where, f"template error: {reason} ({type(error).__name__})" if reason
+                   else f"template error: {type(error).__name__}")
 
 
 def _unit_anchors(parts: list[Part], anchors: dict[int, str]) -> set[str]:

@@ -1,14 +1,17 @@
 """Load stage: read a publication folder into plain data that remembers each value's file and line."""
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Problems
 from .resources import short
@@ -76,13 +79,15 @@ def yaml_line_offset(node: Any, loc: tuple[Any, ...]) -> int:
     best = 0
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:
-            best = node.lc.key(key)[0]
-            node = node[key]
+            position = node.lc.key(key)
         elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            best = node.lc.item(key)[0]
-            node = node[key]
+            position = node.lc.item(key)
         else:
             break
+        if position is None:  # ruamel records no positions inside some nodes (a tagged sequence)
+            break
+        best = position[0]
+        node = node[key]
     return best
 
 
@@ -125,18 +130,73 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
         line = first_line + (mark.line if mark else 0)
         problems.error(path, line, f"invalid YAML: {error.problem or error}")
         value = CommentedMap()
+    except ReaderError as error:  # a control character (NUL, ...): at its line, in one line
+        line = first_line + text.count("\n", 0, max(0, error.position))
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        problems.error(path, line, f"invalid YAML: the character U+{code:04X} is not allowed "
+                                   "(a control character): remove it")
+        value = CommentedMap()
     except Exception as error:  # ruamel raises several unmarked types (duplicate keys, ...)
-        problems.error(path, first_line, f"invalid YAML: {error}")
+        problems.error(path, first_line, f"invalid YAML: {str(error).splitlines()[0] if str(error) else error!r}")
         value = CommentedMap()
     if len(problems.items) == before and _expanded_size(value) > MAX_VALUES:
         problems.error(path, first_line, f"invalid YAML: aliases (*name) expand to more than {MAX_VALUES} "
                                          "values: repeat less")
         value = CommentedMap()
+    if len(problems.items) == before:
+        value = _plain_values(value, path, first_line, (), problems, set())
     # Node positions are relative to the text; `first_line` anchors them in the file.
     return Located(value, path, first_line, broken=len(problems.items) > before)
 
 
 MAX_VALUES = 100_000
+CORE_TAG = "tag:yaml.org,2002:"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _plain_values(value: Any, path: Path, first_line: int, loc: tuple[Any, ...], problems: Problems,
+                  seen: set[int], line: int = 0) -> Any:
+    """Content is text, numbers, lists and mappings. A YAML tag (`!thing`, `!!python/...`) or a lone
+    surrogate (`"\\ud800"`, not a character) is reported where it is, instead of being quoted later as
+    `TaggedScalar(...)` or ending in an encoding error; `!!str 12` is the text '12'. ruamel's positions
+    count from the start of the text: `first_line` anchors them in the file."""
+    line = line or first_line
+    where = ".".join(str(k) for k in loc)
+    label = f"'{where}': " if where else ""
+    if isinstance(value, TaggedScalar):
+        tag = str(value.tag.value or "")
+        if tag == CORE_TAG + "str":
+            value = str(value.value)
+        else:
+            problems.error(path, line, f"{label}the YAML tag '{tag.replace(CORE_TAG, '!!')}' is not allowed: "
+                                       "remove it (content is text, numbers, lists and mappings)")
+            return value
+    if isinstance(value, str):
+        if LONE_SURROGATE.search(value):
+            problems.error(path, line, f"{label}'\\u{ord(LONE_SURROGATE.search(value).group()):x}' is half "
+                                       "of a character (a lone surrogate escape), not a character: remove it")
+        return value
+    if not isinstance(value, (CommentedMap, CommentedSeq)) or id(value) in seen:
+        return value  # a number, a boolean, null; or an alias already checked
+    seen.add(id(value))
+    tag = getattr(getattr(value, "tag", None), "value", None)
+    if tag:
+        problems.error(path, line, f"{label}the YAML tag '{str(tag).replace(CORE_TAG, '!!')}' is not allowed: "
+                                   "remove it (content is text, numbers, lists and mappings)")
+        return value
+    keys = list(value.keys()) if isinstance(value, CommentedMap) else range(len(value))
+    for key in keys:
+        position = value.lc.key(key) if isinstance(value, CommentedMap) else value.lc.item(key)
+        at = first_line + position[0] if position else line
+        if isinstance(value, CommentedMap) and not isinstance(key, (str, int, float, bool)):
+            problems.error(path, at, f"key {_plain_key(key)}: a key is a plain name: remove the YAML tag")
+            continue
+        value[key] = _plain_values(value[key], path, first_line, (*loc, key), problems, seen, at)
+    return value
+
+
+def _plain_key(key: Any) -> str:
+    return repr(str(getattr(key, "value", key)))
 
 
 def _expanded_size(value: Any, memo: dict[int, int] | None = None) -> int:
@@ -242,15 +302,15 @@ def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Pr
     return RawBlock(name, fields, body, path, line, has_body=split is not None)
 
 
-_PARTS_READ: dict[Path, tuple[tuple[int, int], RawPart | None, list[Any]]] = {}
+_PARTS_READ: dict[Path, tuple[str, RawPart | None, list[Any]]] = {}
 
 
 def read_part(path: Path, problems: Problems) -> RawPart | None:
-    """Read one Markdown part. A warm process (watch, batch of editions) keeps what it parsed and reads
-    again only the files whose size or modification time changed: YAML parsing was most of a rebuild."""
+    """Read one Markdown part. A warm process (watch, batch of editions) keeps what it parsed and parses
+    again only the files whose content changed: YAML parsing was most of a rebuild. Change is decided by
+    a hash of the bytes, never by size and modification time, which `cp -p`, `rsync -t` or tar keep."""
     try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         stamp = None
     cached = _PARTS_READ.get(path)

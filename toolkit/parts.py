@@ -21,7 +21,7 @@ import io
 import json
 import os
 import re
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -508,4 +508,6 @@ class Assembler:
 
 
 def default_executor() -> Executor:
-    return ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    from .workers import process_pool
+
+    return process_pool(max(1, min(4, os.cpu_count() or 1)))  # its workers end with this process

@@ -185,3 +185,42 @@ def test_a_stylesheet_saved_during_the_watch_is_read_again(tmp_path: Path) -> No
     events = json.loads(done.stdout.strip().splitlines()[-1])
     previews = [pages for kind, pages in events if kind == "previews"]
     assert len(previews) == 2 and 1 in previews[1], events  # the title on page 1 grew
+
+
+def _rewrite_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    """What `cp -p`, `rsync -t`, tar and unzip do: new bytes, the same size, the old modification time."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    replace_in(path, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_watch_sees_edits_that_keep_size_and_mtime(workspace) -> None:
+    """Change is decided by content, not by size and modification time: parts and templates."""
+    from designers_testlib import pdf_text
+
+    builder, part = workspace
+    overrides = part.parent.parent / "gabarits"
+    (overrides / "blocks").mkdir(parents=True)
+    meta = part.parent.parent / "publication.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "layouts: gabarits\n", encoding="utf-8")
+    template = overrides / "blocks" / "quote.html"
+    template.write_text('<p class="mine">AVANT {{ block.text }}</p>\n', encoding="utf-8")
+    pdf = builder.out / PRESS_RELEASE / f"{PRESS_RELEASE}-screen.pdf"
+    texts: list[str] = []
+
+    def batches():
+        texts.append(pdf_text(pdf))
+        _rewrite_keeping_size_and_mtime(part, "lancement réussi", "lancement validé")
+        yield {("modified", str(part))}
+        texts.append(pdf_text(pdf))
+        _rewrite_keeping_size_and_mtime(template, "AVANT", "APRES")
+        yield {("modified", str(template))}
+        texts.append(pdf_text(pdf))
+
+    events: list[WatchEvent] = []
+    watch_loop(builder, PRESS_RELEASE, "screen", batches(), events.append, sheet=False)
+    assert "lancement réussi" in texts[0] and "AVANT" in texts[0]
+    assert "lancement validé" in texts[1] and "lancement réussi" not in texts[1]
+    assert "APRES" in texts[2] and "AVANT" not in texts[2]

@@ -630,7 +630,8 @@ def test_chart_layout_error_names_the_file_and_line(tmp_path, monkeypatch, serve
     (META + "title: deux fois\n", 'publication.yaml:5: error: invalid YAML: found duplicate key "title" with value '
                                   '"deux fois" (original value: "T")'),
     (META + "subject: !!python/object/apply:os.system ['touch {flag}']\n",
-     "publication.yaml:5: error: 'subject': Input should be a valid string"),
+     "publication.yaml:5: error: 'subject': the YAML tag '!!python/object/apply:os.system' is not allowed: "
+     "remove it (content is text, numbers, lists and mappings)"),
     (META + "keywords: " + "[" * 5000 + "]" * 5000 + "\n",
      "publication.yaml:5: error: invalid YAML: values nested too deeply (more than 100 levels of [ ] or { })"),
 ], ids=["unclosed-bracket", "duplicate-key", "python-tag", "deep-nesting"])

@@ -279,15 +279,15 @@ def _csv_fields(block: ChartBlock, columns: dict[str, int], record: list[str]) -
 
 
 def _yaml_rows(block: ChartBlock, path: Path, text: str) -> tuple[list[_Row], list[Problem]]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ..errors import Problems
+    from ..load import parse_yaml
 
-    try:
-        data = YAML(typ="rt").load(text)
-    except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        return [], [Problem(path, line, f"invalid YAML: {getattr(error, 'problem', None) or error}")]
+    # The content's own YAML reader: the same limits (nesting, aliases) and refusals (tags, lone
+    # surrogates), located in the data file.
+    found = Problems()
+    data = parse_yaml(text, path, 1, found).value
+    if found.errors:
+        return [], found.errors
     if isinstance(data, dict) and set(data) == {"data"}:
         data = data["data"]  # a file may wrap its data in `data:`
     if isinstance(data, dict):

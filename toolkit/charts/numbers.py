@@ -7,6 +7,7 @@ import re
 NNBSP = "\u202f"  # narrow no-break space: thousands separator, before % (CLDR fr)
 NBSP = "\u00a0"  # no-break space: between a number and its unit (19,5 M€)
 MINUS = "\u2212"
+MAX_NUMBER = 1e15
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 
@@ -30,6 +31,10 @@ def parse_number(value: object, unit: str | None = None) -> float:
         raise NotANumber(f"{value!r} is not a number")
     if not math.isfinite(number):
         raise NotANumber(f"{value!r} is not a finite number")
+    if abs(number) > MAX_NUMBER:
+        # Past 15 digits a float no longer holds every digit, and French formatting fails (1e25).
+        raise NotANumber(f"{value!r} is too large to chart (at most 10^15 in absolute value): give it in a "
+                         "larger unit (M€, Md€) and name the unit")
     return number
 
 
