@@ -184,7 +184,8 @@ def _page_range(text: str | None) -> list[int] | None:
 
 @main.command()
 @click.argument("publication")
-@click.option("--variant", type=click.Choice(["print", "screen"]), default="screen", show_default=True)
+@click.option("--variant", type=VARIANT_CHOICES, default="all", show_default=True,
+              help="Which file to preview: lead pages, versos, bleed and crop marks exist only in print.")
 @click.option("--pages", default=None, help="Pages to write as PNG, e.g. 3-5 or 1,4-6 (default: all).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
 @click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT, show_default=True)
@@ -193,17 +194,23 @@ def _page_range(text: str | None) -> list[int] | None:
               help="A folder of template overrides searched before the theme.")
 def preview(publication: str, variant: str, pages: str | None, out: Path, content: Path, theme: str | None,
             layouts: Path | None) -> None:
-    """Build PUBLICATION and write PNG pages and a contact sheet of spreads under OUT/<publication>/preview/."""
+    """Build PUBLICATION and write PNG pages and a contact sheet of spreads per variant under
+    OUT/<publication>/preview/ (print-page-001.png, screen-contact-sheet.png...)."""
     from .build import Builder
     from .preview import write_previews
 
+    builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts)
     try:
-        result = Builder(content=content, out=out, theme_override=theme, layouts=layouts).build(publication, variant)
-    except ContentError as error:
-        _report_problems(error)
-        sys.exit(1)
-    written, sheet = write_previews(result.path, out / publication / "preview", _page_range(pages))
-    click.echo(f"{len(written)} page(s) and the contact sheet written: {sheet}")
+        for one in _variants(variant):
+            try:
+                result = builder.build(publication, one)
+            except ContentError as error:
+                _report_problems(error)
+                sys.exit(1)
+            written, sheet = write_previews(result.path, out / publication / "preview", one, _page_range(pages))
+            click.echo(f"{one}: {len(written)} page(s) and the contact sheet written: {sheet}")
+    finally:
+        builder.close()
 
 
 @main.command()
