@@ -15,6 +15,9 @@ from typing import Any, Iterable
 KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[^\s:#\-\"'{\[][^:#]*?|\"[^\"]*\"|'[^']*'):(?: |$)")
 
 
+CLOSE_ENOUGH = 0.6  # difflib's ratio: 'chaptre' → 'chapter' is 0.86, 'poster' → 'photo' 0.55
+
+
 def did_you_mean(name: Any, choices: Iterable[str]) -> str:
     """` (did you mean 'chapter'?)` for a name close to one of `choices`, else ''. Case and accents are
     ignored when comparing: `ile-de-france` finds `Île-de-France`."""
@@ -22,7 +25,10 @@ def did_you_mean(name: Any, choices: Iterable[str]) -> str:
         return ""
     choices = list(choices)
     folded = {_fold(choice): choice for choice in choices}
-    close = difflib.get_close_matches(_fold(name), list(folded), n=2, cutoff=0.6)
+    wanted = _fold(name)
+    scored = sorted(((difflib.SequenceMatcher(None, wanted, key).ratio(), key) for key in folded), reverse=True)
+    # The best guess, and a second one only when it is as close: 'agense' is 'agence', not 'base'.
+    close = [key for score, key in scored if score >= CLOSE_ENOUGH and score >= scored[0][0] - 0.05][:2]
     found = [folded[c] for c in close if folded[c] != name]
     if not found:
         return ""
