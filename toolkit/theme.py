@@ -108,7 +108,7 @@ def theme_chain(name: str, problems: Problems, layouts: Path = LAYOUTS) -> list[
             problems.error(folder / THEME_FILE, 0, f"theme '{current}' is its own ancestor")
             break
         seen.add(current)
-        text = read_text(folder / THEME_FILE, problems)
+        text = read_text(folder / THEME_FILE, problems) if (folder / THEME_FILE).is_file() else None
         if text is None:
             themes = sorted(p.parent.name for p in layouts.glob(f"*/{THEME_FILE}"))
             problems.error(folder / THEME_FILE, 0, f"theme '{current}' not found{did_you_mean(current, themes)}: "

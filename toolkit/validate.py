@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
@@ -16,6 +16,7 @@ from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo,
 from .messages import did_you_mean
 from .markdown import MAX_DEPTH, MAX_WORD, findings
 from .resources import image_file_problem, short
+from .theme import load_theme
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -293,9 +294,10 @@ def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Pr
     return True
 
 
-def validate_publication(raw: RawPublication, problems: Problems, theme: str | None = None) -> Publication | None:
+def validate_publication(raw: RawPublication, problems: Problems, theme: str | None = None,
+                         themes: Callable[[str], Any] = load_theme) -> Publication | None:
     """All parts are validated even when some fail, so every problem is reported in one run. `theme`
-    overrides the one publication.yaml names (`--theme`)."""
+    overrides the one publication.yaml names (`--theme`); `themes` loads a theme by name."""
     meta = validate_located(PublicationMeta, raw.meta, problems)
     if isinstance(meta, PublicationMeta):
         check_layouts_folder(meta, raw, problems)
@@ -313,43 +315,34 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
         if part_meta is not None:
             parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))
     if isinstance(meta, PublicationMeta):
-        check_theme_colours(theme or meta.theme, raw, accents, problems, named_here=theme is None)
+        try:
+            check_theme_colours(themes(theme or meta.theme), raw, accents, problems)
+        except ContentError:
+            pass  # a theme missing or broken is reported where the build loads it
     if meta is None or problems.errors:
         return None
     return Publication(name=raw.root.name, root=raw.root, meta=meta, parts=parts)
 
 
-def check_theme_colours(name: str, raw: RawPublication, accents: list[tuple[RawPart, str]], problems: Problems,
-                        named_here: bool) -> None:
-    """The theme exists, and each part's `accent` is one of its colours: an unknown one would leave the
-    chapter's band without colour, its white title on white paper."""
-    from .paths import LAYOUTS
-    from .theme import THEME_FILE, load_theme
-
-    themes = sorted(p.parent.name for p in LAYOUTS.glob(f"*/{THEME_FILE}"))
-    if name not in themes:
-        if named_here:  # `--theme` is checked where the theme is loaded, with the same message
-            problems.error(raw.meta.path, raw.meta.line_of(("theme",)),
-                           f"'theme': no theme '{name}' in layouts/{did_you_mean(name, themes)}; "
-                           f"themes: {', '.join(themes)}")
-        return
-    try:
-        colours = list(load_theme(name).tokens.get("colors", {}))
-    except ContentError:
-        return  # the theme's own problems are reported when the build loads it
+def check_theme_colours(theme: Any, raw: RawPublication, accents: list[tuple[RawPart, str]],
+                        problems: Problems) -> None:
+    """Each part's `accent` is one of the theme's colours: an unknown one would leave the chapter's band
+    without colour, its white title on white paper."""
+    colours = list(theme.tokens.get("colors", {}))
     for part, accent in accents:
         if accent not in colours:
             problems.error(part.path, part.front.line_of(("accent",)),
-                           f"'accent': the theme '{name}' has no colour '{accent}'{did_you_mean(accent, colours)}; "
-                           f"its colours: {', '.join(colours)}")
+                           f"'accent': the theme '{theme.name}' has no colour '{accent}'"
+                           f"{did_you_mean(accent, colours)}; its colours: {', '.join(colours)}")
 
 
-def load_publication(root: Path, theme: str | None = None) -> tuple[Publication, Problems]:
+def load_publication(root: Path, theme: str | None = None,
+                     themes: Callable[[str], Any] = load_theme) -> tuple[Publication, Problems]:
     """Read and validate a publication folder; raises ContentError listing every problem. `theme`: the
     theme it will be built with, when not the one publication.yaml names."""
     problems = Problems()
     raw = read_publication(root, problems)
-    publication = validate_publication(raw, problems, theme) if raw is not None else None
+    publication = validate_publication(raw, problems, theme, themes) if raw is not None else None
     problems.raise_if_any()
     assert publication is not None
     return publication, problems

@@ -168,14 +168,22 @@ def test_an_unknown_accent_is_an_error_with_the_theme_colours(tmp_path: Path) ->
     (FRONT + ":::: article\ntitle: T\nregion: Ile-de-France\n::::\n", "", "(did you mean 'Île-de-France'?)"),
     (FRONT + "::: photo\nalt: x\nsize: colum\n:::\n", "", "(did you mean 'column'?)"),
     (FRONT + "::: quote\ntext: x\nauthr: M\n:::\n", "", "unknown key 'authr' (did you mean 'author'?)"),
-    (FRONT, "theme: agense\n", "publication.yaml:5: error: 'theme': no theme 'agense' in layouts/ "
-                               "(did you mean 'agence'?)"),
     (FRONT, "kind: rapport\n", "(did you mean 'report'?)"),
 ])
 def test_unknown_names_get_did_you_mean(tmp_path: Path, part: str, meta_extra: str, expected: str) -> None:
     meta = META.replace("kind: report\n", "") + meta_extra if "kind" in meta_extra else META + meta_extra
     problems = problems_of(publication(tmp_path, part, meta=meta))
     assert any(expected in p for p in problems), problems
+
+
+def test_an_unknown_theme_gets_did_you_mean(tmp_path: Path) -> None:
+    from toolkit.build import Builder
+
+    root = publication(tmp_path, FRONT, meta=META + "theme: agense\n")
+    with pytest.raises(ContentError) as caught:
+        Builder(content=root.parent, out=tmp_path / "out").load("pub")
+    message = only([str(p) for p in caught.value.problems])
+    assert "error: theme 'agense' not found (did you mean 'agence'?)" in message
 
 
 def test_a_name_far_from_every_choice_gets_no_guess(tmp_path: Path) -> None:
