@@ -213,6 +213,25 @@ def preview(publication: str, variant: str, pages: str | None, out: Path, conten
         builder.close()
 
 
+@main.command("new")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["report", "press-release"]), default="report", show_default=True,
+              help="report: cover, contents, pages, a chapter and a back cover; press-release: a letterhead.")
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+              show_default=True, help="Folder holding the publications.")
+def new_command(name: str, kind: str, content: Path) -> None:
+    """Start a publication NAME in the content folder: commented parts that build at once."""
+    from .new import NewPublicationError, create_publication
+
+    try:
+        files = create_publication(content, name, kind)
+    except NewPublicationError as error:
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files)} files written in {content / name}; build it with: toolkit build {name}")
+    click.echo("Next: docs/tutorial.md (your first publication).")
+
+
 @main.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the schema to this file instead of the terminal.")
