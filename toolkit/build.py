@@ -76,7 +76,7 @@ class Builder:
         if not (root / "publication.yaml").is_file():
             raise ContentError([Problem(root, 0, f"no publication '{name}': expected {root}/publication.yaml "
                                                  f"(known: {', '.join(publication_names(self.content))})")])
-        publication, problems = load_publication(root)
+        publication, problems = load_publication(root, self.theme_override, load_theme)
         if edition:
             publication = apply_edition(publication, edition)
         theme = load_theme(self.theme_override or publication.meta.theme)

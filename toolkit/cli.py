@@ -240,7 +240,8 @@ def _check_publication(content: Path, publication: str) -> None:
 
 @main.command()
 @click.argument("publication")
-@click.option("--variant", type=click.Choice(["print", "screen"]), default="screen", show_default=True)
+@click.option("--variant", type=VARIANT_CHOICES, default="all", show_default=True,
+              help="Which file to preview: lead pages, versos, bleed and crop marks exist only in print.")
 @click.option("--pages", default=None, callback=_pages_option,
               help="Pages to write as PNG, e.g. 3-5 or 1,4-6 (default: all).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=OUT, show_default=True)
@@ -251,30 +252,53 @@ def _check_publication(content: Path, publication: str) -> None:
               help="A folder of template overrides searched before the theme.")
 def preview(publication: str, variant: str, pages: list[int] | None, out: Path, content: Path,
             theme: str | None, layouts: Path | None) -> None:
-    """Build PUBLICATION and write PNG pages and a contact sheet of spreads under OUT/<publication>/preview/."""
+    """Build PUBLICATION and write PNG pages and a contact sheet of spreads per variant under
+    OUT/<publication>/preview/ (print-page-001.png, screen-contact-sheet.png...)."""
     from .build import Builder, RenderError
     from .preview import write_previews
 
     _check_publication(content, publication)
     builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts)
     try:
-        result = builder.build(publication, variant)
-    except ContentError as error:
-        _report_problems(error)
-        sys.exit(1)
-    except (RenderError, OSError) as error:
-        raise click.ClickException(_failure(publication, error)) from None
+        for one in _variants(variant):
+            try:
+                result = builder.build(publication, one)
+            except ContentError as error:
+                _report_problems(error)
+                sys.exit(1)
+            except (RenderError, OSError) as error:
+                raise click.ClickException(_failure(publication, error)) from None
+            beyond = [p for p in pages or [] if p > result.pages]
+            if beyond:
+                raise click.ClickException(f"--pages: {publication} has {result.pages} page(s) in {one}, there "
+                                           f"is no page {beyond[0]}; the PDF is built ({result.path}), no "
+                                           "preview was written")
+            try:
+                written, sheet = write_previews(result.path, out / publication / "preview", one, pages)
+            except OSError as error:
+                raise click.ClickException(_failure(publication, error)) from None
+            click.echo(f"{one}: {len(written)} page(s) and the contact sheet written: {sheet}")
     finally:
         builder.close()  # its worker processes end here, not in a thread at exit
-    beyond = [p for p in pages or [] if p > result.pages]
-    if beyond:
-        raise click.ClickException(f"--pages: {publication} has {result.pages} page(s), there is no page "
-                                   f"{beyond[0]}; the PDF is built ({result.path}), no preview was written")
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["report", "press-release"]), default="report", show_default=True,
+              help="report: cover, contents, pages, a chapter and a back cover; press-release: a letterhead.")
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+              show_default=True, help="Folder holding the publications.")
+def new_command(name: str, kind: str, content: Path) -> None:
+    """Start a publication NAME in the content folder: commented parts that build at once."""
+    from .new import NewPublicationError, create_publication
+
     try:
-        written, sheet = write_previews(result.path, out / publication / "preview", pages)
-    except OSError as error:
-        raise click.ClickException(_failure(publication, error)) from None
-    click.echo(f"{len(written)} page(s) and the contact sheet written: {sheet}")
+        files = create_publication(content, name, kind)
+    except NewPublicationError as error:
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files)} files written in {content / name}; build it with: toolkit build {name}")
+    click.echo("Next: docs/tutorial.md (your first publication).")
 
 
 def _failure(publication: str, error: Exception) -> str:

@@ -15,9 +15,13 @@ class Problem:
     level: str = "error"
 
     def __str__(self) -> str:
-        path = _readable(Path(self.path))
-        where = f"{path}:{self.line}" if self.line else f"{path}"
-        return f"{where}: {self.level}: {self.message}"
+        return f"{location(self.path, self.line)}: {self.level}: {self.message}"
+
+
+def location(path: Path | str, line: int) -> str:
+    """`sections/01.md:12`, or the path alone when the line is unknown (0)."""
+    readable = _readable(Path(path))
+    return f"{readable}:{line}" if line else readable
 
 
 def _readable(path: Path) -> str:

@@ -14,6 +14,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import Problems
+from .messages import explain_yaml_error
 from .resources import short
 
 BLOCK_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<name>[A-Za-z][\w-]*)\s*$")
@@ -126,9 +127,8 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
         problems.error(path, first_line, "invalid YAML: values nested too deeply")
         value = CommentedMap()
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problems.error(path, line, f"invalid YAML: {error.problem or error}")
+        row, message = explain_yaml_error(error, text)  # said in words, with the fix
+        problems.error(path, first_line + row, message)
         value = CommentedMap()
     except ReaderError as error:  # a control character (NUL, ...): at its line, in one line
         line = first_line + text.count("\n", 0, max(0, error.position))
@@ -266,11 +266,12 @@ def split_blocks(lines: list[str], path: Path, first_line: int, problems: Proble
         if "".join(prose).strip():
             items.append(RawProse("\n".join(prose), path, prose_start))
         prose = []
-        end = _closing_line(lines, i, len(opening["colons"]))
+        end, cut = _closing_line(lines, i, len(opening["colons"]))
         if end is None:
-            problems.error(path, first_line + i,
-                           f"block '{opening['name']}' is never closed: add a line '{opening['colons']}'")
-            end = len(lines)
+            # Its content is not read: the lines it swallowed would give misleading errors further down.
+            problems.error(path, first_line + i, _never_closed(opening, lines, cut, first_line))
+            i = len(lines) if cut is None else cut
+            continue
         if depth > MAX_BLOCK_DEPTH:
             problems.error(path, first_line + i, f"block '{opening['name']}' is nested {depth} blocks deep: "
                                                  f"at most {MAX_BLOCK_DEPTH}")
@@ -283,12 +284,29 @@ def split_blocks(lines: list[str], path: Path, first_line: int, problems: Proble
     return items
 
 
-def _closing_line(lines: list[str], start: int, colons: int) -> int | None:
+def _closing_line(lines: list[str], start: int, colons: int) -> tuple[int | None, int | None]:
+    """(the row of the block's closing line, None), or (None, the row of the next block that opens with as
+    many colons or more, which cannot be inside it: a block inside another has fewer colons). (None, None):
+    the block runs to the end unclosed."""
     for j in range(start + 1, len(lines)):
         closing = BLOCK_CLOSE.match(lines[j])
         if closing and len(closing["colons"]) == colons:
-            return j
-    return None
+            return j, None
+        opening = BLOCK_OPEN.match(lines[j])
+        if opening and len(opening["colons"]) >= colons:
+            return None, j
+    return None, None
+
+
+def _never_closed(opening: re.Match[str], lines: list[str], cut: int | None, first_line: int) -> str:
+    name, colons = opening["name"], opening["colons"]
+    if cut is None:
+        return f"block '{name}' is never closed: add a line '{colons}' after its last line"
+    other = BLOCK_OPEN.match(lines[cut])
+    assert other is not None
+    return (f"block '{name}' is never closed: add a line '{colons}' before line {first_line + cut}, where block "
+            f"'{other['name']}' opens (to put '{other['name']}' inside '{name}' instead, give '{name}' more colons "
+            f"than '{other['name']}': '{other['colons']}:' around '{other['colons']}')")
 
 
 def _read_block(name: str, inner: list[str], path: Path, line: int, problems: Problems, depth: int = 1) -> RawBlock:

@@ -35,7 +35,9 @@ class Strict(BaseModel):
 
 def _check_region(value: str | None) -> str | None:
     if value is not None and value not in REGIONS:
-        raise ValueError(f"unknown région '{value}'; use one of: {', '.join(REGIONS)}")
+        from .messages import did_you_mean
+
+        raise ValueError(f"unknown région '{value}'{did_you_mean(value, REGIONS)}; use one of: {', '.join(REGIONS)}")
     return value
 
 

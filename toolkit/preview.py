@@ -50,16 +50,37 @@ def contact_sheet(images: list[Any], labels: list[str] | None = None) -> Any:
     return sheet
 
 
-def write_previews(pdf: Path, folder: Path, pages: list[int] | None = None, scale: float = 1.0,
+def page_file(folder: Path, variant: str, page: int) -> Path:
+    """`print-page-001.png`: the variant in the name, so that both variants' previews sit side by side."""
+    return folder / f"{variant}-page-{page:03d}.png"
+
+
+def sheet_file(folder: Path, variant: str) -> Path:
+    return folder / f"{variant}-contact-sheet.png"
+
+
+def remove_stale(folder: Path, variant: str, keep: Iterable[Path]) -> None:
+    """Pages of this variant not written now (the publication got shorter, another --pages range), and
+    the unnamed `page-NNN.png` of earlier versions, which no longer say which variant they show."""
+    kept = {path.name for path in keep}
+    for stale in [*folder.glob(f"{variant}-page-*.png"), *folder.glob("page-*.png"), folder / "contact-sheet.png"]:
+        if stale.name not in kept and stale.is_file():
+            stale.unlink()
+
+
+def write_previews(pdf: Path, folder: Path, variant: str, pages: list[int] | None = None, scale: float = 1.0,
                    thumb_scale: float = 0.25) -> tuple[list[Path], Path]:
-    """PNG files of the chosen pages (1-based) and a contact sheet of every page."""
+    """PNG files of the chosen pages (1-based; all by default) and a contact sheet of every page, named by
+    variant; previews of this variant left from an earlier build are removed."""
     folder.mkdir(parents=True, exist_ok=True)
+    thumbs = render_pages(pdf, thumb_scale)
+    wanted = [p for p in pages if 1 <= p <= len(thumbs)] if pages else list(range(1, len(thumbs) + 1))
     written = []
-    indexes = [p - 1 for p in pages] if pages else None
-    for index, image in zip(indexes or range(10_000), render_pages(pdf, scale, indexes)):
-        path = folder / f"page-{index + 1:03d}.png"
+    for page, image in zip(wanted, render_pages(pdf, scale, [p - 1 for p in wanted])):
+        path = page_file(folder, variant, page)
         image.save(path)
         written.append(path)
-    sheet_path = folder / "contact-sheet.png"
-    contact_sheet(render_pages(pdf, thumb_scale)).save(sheet_path)
+    remove_stale(folder, variant, written)
+    sheet_path = sheet_file(folder, variant)
+    contact_sheet(thumbs).save(sheet_path)
     return written, sheet_path

@@ -8,6 +8,7 @@ from typing import Any
 
 from .errors import Problems, ContentError
 from .load import parse_yaml, read_text
+from .messages import did_you_mean
 from .paths import FONTS, LAYOUTS
 
 THEME_FILE = "theme.yaml"
@@ -107,10 +108,12 @@ def theme_chain(name: str, problems: Problems, layouts: Path = LAYOUTS) -> list[
             problems.error(folder / THEME_FILE, 0, f"theme '{current}' is its own ancestor")
             break
         seen.add(current)
-        text = read_text(folder / THEME_FILE, problems)
+        text = read_text(folder / THEME_FILE, problems) if (folder / THEME_FILE).is_file() else None
         if text is None:
-            problems.error(folder / THEME_FILE, 0, f"theme '{current}' not found: expected a folder "
-                                                   f"layouts/{current}/ with a {THEME_FILE}")
+            themes = sorted(p.parent.name for p in layouts.glob(f"*/{THEME_FILE}"))
+            problems.error(folder / THEME_FILE, 0, f"theme '{current}' not found{did_you_mean(current, themes)}: "
+                                                   f"expected a folder layouts/{current}/ with a {THEME_FILE} "
+                                                   f"(themes: {', '.join(themes)})")
             break
         located = parse_yaml(text, folder / THEME_FILE, 1, problems)
         tokens = _plain(located.value)

@@ -1,19 +1,22 @@
 """Models stage, second half: turn loaded data into models, mapping pydantic errors to file:line."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problems
-from .load import Located, RawBlock, RawProse, RawPublication, read_publication
+from .errors import ContentError, Problem, Problems, location
+from .load import Located, RawBlock, RawPart, RawProse, RawPublication, read_publication
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
+from .messages import did_you_mean
 from .markdown import MAX_DEPTH, MAX_WORD, findings
 from .resources import image_file_problem, short
+from .theme import load_theme
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -21,8 +24,13 @@ def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
-        allowed = ", ".join(name for name in _field_names(model, error["loc"][:-1]))
-        return f"unknown key '{loc}'" + (f" (allowed here: {allowed})" if allowed else "")
+        names = _field_names(model, error["loc"][:-1])
+        allowed = ", ".join(names)
+        return (f"unknown key '{loc}'" + did_you_mean(error["loc"][-1], names)
+                + (f" (allowed here: {allowed})" if allowed else ""))
+    if kind == "literal_error":
+        choices = re.findall(r"'((?:[^']|'(?=\w))*)'", error.get("ctx", {}).get("expected", ""))
+        return f"'{loc}': {error['msg']}" + did_you_mean(error.get("input"), choices)
     if kind == "missing":
         help_text = _field_description(model, error["loc"])
         return f"missing required key '{loc}'" + (f" ({help_text})" if help_text else "")
@@ -206,7 +214,8 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
     model = BLOCKS.get(raw.name)
     if model is None:
         known = ", ".join(sorted(BLOCKS))
-        problems.error(raw.path, raw.line, f"unknown block '{raw.name}'; known blocks: {known}")
+        problems.error(raw.path, raw.line, f"unknown block '{raw.name}'{did_you_mean(raw.name, BLOCKS)}; "
+                                           f"known blocks: {known}")
         return None
     check_fields(raw.fields, problems)
     extra: dict[str, Any] = {"kind": raw.name}
@@ -242,7 +251,15 @@ def check_chart_data(block: Any, raw: RawBlock, context: Context, problems: Prob
     try:
         load_chart_data(block, context.root / "data", (raw.path, raw.line))
     except ContentError as error:
-        problems.extend(error.problems)
+        problems.extend([read_by(problem, block, raw) for problem in error.problems])
+
+
+def read_by(problem: Problem, block: Any, raw: RawBlock) -> Problem:
+    """A problem in a data file says which chart reads it: the file may be shared, or its name forgotten."""
+    if Path(problem.path) == Path(raw.path):
+        return problem
+    return Problem(problem.path, problem.line, f"{problem.message} (read by the chart '{short(block.title)}' at "
+                                               f"{location(raw.path, raw.line)})", problem.level)
 
 
 def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Problems) -> bool:
@@ -277,31 +294,55 @@ def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Pr
     return True
 
 
-def validate_publication(raw: RawPublication, problems: Problems) -> Publication | None:
-    """All parts are validated even when some fail, so every problem is reported in one run."""
+def validate_publication(raw: RawPublication, problems: Problems, theme: str | None = None,
+                         themes: Callable[[str], Any] = load_theme) -> Publication | None:
+    """All parts are validated even when some fail, so every problem is reported in one run. `theme`
+    overrides the one publication.yaml names (`--theme`); `themes` loads a theme by name."""
     meta = validate_located(PublicationMeta, raw.meta, problems)
     if isinstance(meta, PublicationMeta):
         check_layouts_folder(meta, raw, problems)
     context = Context(raw.root, dict(sum((count_region_tags(p.body) for p in raw.parts), Counter())))
     parts: list[Part] = []
+    accents: list[tuple[RawPart, str]] = []
     for raw_part in raw.parts:
         check_fields(raw_part.front, problems)
         part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
         if part_meta is not None:
             check_photos(part_meta, raw_part.front, raw.root / "images", problems)
+            if part_meta.accent:
+                accents.append((raw_part, part_meta.accent))
         body = validate_body(raw_part.body, problems, context)
         if part_meta is not None:
             parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))
+    if isinstance(meta, PublicationMeta):
+        try:
+            check_theme_colours(themes(theme or meta.theme), raw, accents, problems)
+        except ContentError:
+            pass  # a theme missing or broken is reported where the build loads it
     if meta is None or problems.errors:
         return None
     return Publication(name=raw.root.name, root=raw.root, meta=meta, parts=parts)
 
 
-def load_publication(root: Path) -> tuple[Publication, Problems]:
-    """Read and validate a publication folder; raises ContentError listing every problem."""
+def check_theme_colours(theme: Any, raw: RawPublication, accents: list[tuple[RawPart, str]],
+                        problems: Problems) -> None:
+    """Each part's `accent` is one of the theme's colours: an unknown one would leave the chapter's band
+    without colour, its white title on white paper."""
+    colours = list(theme.tokens.get("colors", {}))
+    for part, accent in accents:
+        if accent not in colours:
+            problems.error(part.path, part.front.line_of(("accent",)),
+                           f"'accent': the theme '{theme.name}' has no colour '{accent}'"
+                           f"{did_you_mean(accent, colours)}; its colours: {', '.join(colours)}")
+
+
+def load_publication(root: Path, theme: str | None = None,
+                     themes: Callable[[str], Any] = load_theme) -> tuple[Publication, Problems]:
+    """Read and validate a publication folder; raises ContentError listing every problem. `theme`: the
+    theme it will be built with, when not the one publication.yaml names."""
     problems = Problems()
     raw = read_publication(root, problems)
-    publication = validate_publication(raw, problems) if raw is not None else None
+    publication = validate_publication(raw, problems, theme, themes) if raw is not None else None
     problems.raise_if_any()
     assert publication is not None
     return publication, problems

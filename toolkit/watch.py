@@ -107,18 +107,18 @@ class Session:
 
     def refresh(self, changed: list[int]) -> list[Path]:
         """PNG files of the changed pages (those of `pages` only, when given) and the contact sheet."""
-        from .preview import contact_sheet, render_pages
+        from .preview import contact_sheet, page_file, render_pages
 
         count = _page_count(self.pdf)
         self.preview_dir.mkdir(parents=True, exist_ok=True)
         wanted = [p for p in changed if p <= count and (self.pages is None or p in self.pages)]
         written = []
         for page, image in zip(wanted, render_pages(self.pdf, self.scale, [p - 1 for p in wanted])):
-            path = self.preview_dir / f"page-{page:03d}.png"
+            path = page_file(self.preview_dir, self.variant, page)
             image.save(path)
             written.append(path)
-        for stale in self.preview_dir.glob("page-*.png"):  # pages the publication no longer has
-            number = stale.stem.partition("-")[2]
+        for stale in self.preview_dir.glob(f"{self.variant}-page-*.png"):  # pages the publication no longer has
+            number = stale.stem.rpartition("-")[2]
             if number.isdigit() and int(number) > count:
                 stale.unlink()
         if self.sheet:
@@ -134,7 +134,9 @@ class Session:
             stale = [p - 1 for p in changed if p <= count]
         for index, image in zip(stale, render_pages(self.pdf, THUMB_SCALE, stale)):
             self.thumbs[index] = image
-        path = self.preview_dir / "contact-sheet.png"
+        from .preview import sheet_file
+
+        path = sheet_file(self.preview_dir, self.variant)
         contact_sheet(self.thumbs).save(path)
         return path
 

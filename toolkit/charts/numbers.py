@@ -48,7 +48,24 @@ def _parse_text(text: str, unit: str | None) -> float:
     try:
         return float(cleaned)
     except ValueError:
-        raise NotANumber(f"{text!r} is not a number") from None
+        raise NotANumber(f"{text!r} is not a number{_unit_hint(text, unit)}") from None
+
+
+_NUMBER_THEN_UNIT = re.compile(r"^\s*(?P<number>[-\u2212]?\d[\d\s\u00a0\u202f\u2009,.]*?)\s*(?P<unit>[^\d\s,.].*?)\s*$")
+
+
+def _unit_hint(text: str, unit: str | None) -> str:
+    """`21 %` without `unit: %` on the chart: say where the unit goes."""
+    found = _NUMBER_THEN_UNIT.match(text)
+    if not found:
+        return ""
+    try:
+        _parse_text(found["number"], None)
+    except NotANumber:
+        return ""
+    given = f" (the chart's unit is '{unit}')" if unit else ""
+    return (f": write the number alone ({found['number']}) and give the chart `unit: \"{found['unit']}\"`"
+            + given)
 
 
 def format_number(value: float, unit: str | None = None) -> str:
