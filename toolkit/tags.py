@@ -254,14 +254,15 @@ def link_descriptions(document: Any, pdf: Any) -> None:
     Generated text after the link (a contents entry's page number) is part of what is seen."""
     import pydyf
 
+    # One link drawn as several boxes (its lines, the span inside it, its ::after) has one description:
+    # the longest of the texts read on the boxes of the same target and page that contain its own.
     for page in document.pages:
-        for _kind, _target, _rectangle, box in page.links:
-            annotation = getattr(box, "link_annotation", None)
-            if annotation is None:
-                continue
-            text = visible_text(box)
-            if text:
-                annotation["Contents"] = pydyf.String(text)
+        read = [(target, box, visible_text(box)) for _kind, target, _rect, box in page.links
+                if getattr(box, "link_annotation", None) is not None]
+        for target, box, text in read:
+            longest = max((other for t, _, other in read if t == target and text in other), key=len)
+            if longest:
+                box.link_annotation["Contents"] = pydyf.String(longest)
 
 
 def visible_text(box: Any) -> str:
