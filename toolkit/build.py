@@ -17,6 +17,7 @@ from .parts import Assembler, _is_blank, default_executor, split_units, without_
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
+from .tags import finish_tags, link_descriptions
 from .render import Renderer, WeasyWarnings
 from .theme import Theme, load_theme
 from .validate import load_publication
@@ -101,6 +102,8 @@ class Builder:
             # --strict: a warning stops the build before anything is written, at the same place.
             raise ContentError([Problem(p.path, p.line, p.message) for p in located] +
                                [Problem(publication.root, 0, f"renderer: {m}") for m in captured.messages])
+        if variant == "screen":
+            pdf = finish_tags(pdf)
         roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"), links=(variant != "print"),
@@ -122,7 +125,8 @@ class Builder:
         """One WeasyPrint pass over the whole publication."""
         html_doc, document = self.lay_out(publication, theme, variant)
         identity = _identifier(publication.name, variant, without_cache_folder(html_doc.html))
-        pdf = self.renderer.write_pdf(document, variant, identifier=identity)
+        finisher = link_descriptions if variant == "screen" else None
+        pdf = self.renderer.write_pdf(document, variant, identifier=identity, finisher=finisher)
         check_headings(html_doc.headings, [sorted(page.anchors) for page in document.pages])
         return pdf, len(document.pages), identity
 

@@ -1,0 +1,289 @@
+"""PDF stage, screen file: finish WeasyPrint's tag tree so that PDF/UA-1 checkers and screen readers pass it.
+
+WeasyPrint 70 tags the flow well but leaves these, fixed here for any content:
+- margin boxes (running heads, folios, running elements) are marked content the tree never reaches:
+  text from `string()` and counters becomes a pagination artifact; a running element (real structure,
+  such as a press contact) joins the tree once, at its end, and its repeats become artifacts whose
+  links point to the one tagged copy;
+- a link annotation sits under the Span or NonStruct of the text inside the link: it moves to its Link;
+- heading levels follow the outline (an H3 right after an H1 is an H2 for a screen reader);
+- header cells get /Scope (Column in a header row, Row otherwise);
+- `/Contents` of each link is the link's visible text (`link_descriptions`, a WeasyPrint finisher,
+  because the text lives in the layout boxes).
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+# Roles a margin box produces from generated text alone (running heads, folios).
+GENERATED_ROLES = {"/NonStruct", "/Span"}
+HEADING = re.compile(r"^/H([1-6])$")
+LEADERS = re.compile(r"[.·…\s\u00a0\u202f]+")
+
+
+def finish_tags(pdf: bytes) -> bytes:
+    """The screen PDF with its tag tree finished (see the module's docstring)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tree = TagTree(document)
+        tree.adopt_margin_content()
+        tree.put_links_under_link_elements()
+        tree.follow_outline_levels()
+        tree.scope_header_cells()
+        out = io.BytesIO()
+        document.save(out)
+    return out.getvalue()
+
+
+def kids(element: Any) -> list[Any]:
+    value = element.get("/K")
+    if value is None:
+        return []
+    return list(value) if isinstance(value, Array) else [value]
+
+
+def is_element(node: Any) -> bool:
+    return isinstance(node, Dictionary) and "/S" in node
+
+
+def is_objr(node: Any) -> bool:
+    return isinstance(node, Dictionary) and node.get("/Type") == Name.OBJR
+
+
+def walk(element: Any) -> Iterator[Any]:
+    """The element and its descendant structure elements, in reading order."""
+    yield element
+    for kid in kids(element):
+        if is_element(kid):
+            yield from walk(kid)
+
+
+@dataclass
+class TagTree:
+    document: Any
+    root: Any = None
+    top: Any = None  # the /Document element
+    parent_tree: dict[int, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.root = self.document.Root.StructTreeRoot
+        self.top = kids(self.root)[0]
+        nums = self.root.ParentTree.Nums
+        self.parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+    def reachable(self) -> set[tuple[int, int]]:
+        return {element.objgen for element in walk(self.top)}
+
+    # ----------------------------------------------------------------- margin boxes
+
+    def adopt_margin_content(self) -> None:
+        """Margin-box content: generated text → artifact; a running element → tagged once, at the end."""
+        reached = self.reachable()
+        kept: dict[str, Any] = {}  # signature of a running element → its tagged copy
+        for index, page in enumerate(self.document.pages):
+            artifacts: set[int] = set()
+            for subtree in self._margin_subtrees(index, reached):
+                signature = _signature(subtree)
+                if _is_generated(subtree):
+                    artifacts |= _mcids(subtree)
+                elif signature not in kept:
+                    kept[signature] = subtree
+                    subtree.P = self.top
+                    self.top.K = Array([*kids(self.top), subtree])
+                else:
+                    artifacts |= _mcids(subtree)
+                    self._links_to(subtree, kept[signature])
+            if artifacts:
+                _mark_artifacts(self.document, page, artifacts)
+                marks = self.parent_tree.get(index)
+                for mcid in artifacts:
+                    marks[mcid] = None
+
+    def _margin_subtrees(self, page_index: int, reached: set[tuple[int, int]]) -> list[Any]:
+        """Highest unreachable elements whose marked content is on this page, in content order."""
+        found: list[Any] = []
+        marks = self.parent_tree.get(page_index)
+        if not isinstance(marks, Array):
+            return found
+        for element in marks:
+            if not is_element(element) or element.objgen in reached:
+                continue
+            while "/P" in element and element.P.objgen not in reached and is_element(element.P):
+                element = element.P
+            if all(element.objgen != other.objgen for other in found):
+                found.append(element)
+        return found
+
+    def _links_to(self, repeat: Any, tagged: Any) -> None:
+        """The links of a repeated running element are still clickable: each of their annotations
+        becomes one more annotation of the same link in the tagged copy (a Link may have several)."""
+        targets = [element for element in walk(tagged) if element.S == Name.Link]
+        for link, target in zip((e for e in walk(repeat) if e.S == Name.Link), targets):
+            for objr in [kid for kid in kids(link) if is_objr(kid)]:
+                target.K = Array([*kids(target), objr])
+                self._reparent_annotation(objr.Obj, target)
+
+    def _reparent_annotation(self, annotation: Any, element: Any) -> None:
+        if "/StructParent" in annotation:
+            self.parent_tree[int(annotation.StructParent)] = element
+            nums = self.root.ParentTree.Nums
+            for i in range(0, len(nums), 2):
+                if int(nums[i]) == int(annotation.StructParent):
+                    nums[i + 1] = element
+
+    # ----------------------------------------------------------------- links
+
+    def put_links_under_link_elements(self) -> None:
+        """An annotation's OBJR belongs to the Link element: moved up to it, or its parent becomes one."""
+        for element in list(walk(self.top)):
+            if element.S == Name.Link:
+                continue
+            objrs = [kid for kid in kids(element) if is_objr(kid) and kid.Obj.get("/Subtype") == Name.Link]
+            if not objrs:
+                continue
+            link = _ancestor(element, Name.Link)
+            if link is None:
+                element.S = Name.Link
+                continue
+            element.K = Array([kid for kid in kids(element) if not (is_objr(kid) and kid in objrs)])
+            for objr in objrs:
+                link.K = Array([*kids(link), objr])
+                self._reparent_annotation(objr.Obj, link)
+
+    # ----------------------------------------------------------------- headings
+
+    def follow_outline_levels(self) -> None:
+        """Heading levels never skip: each heading is one below the nearest lower-level heading before it
+        (H1 H3 H4 H3 → H1 H2 H3 H2). Designers keep their visual scale; the outline stays whole."""
+        stack: list[tuple[int, int]] = []  # (level in the HTML, level in the tree)
+        for element in walk(self.top):
+            match = HEADING.match(str(element.S))
+            if not match:
+                continue
+            level = int(match.group(1))
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            effective = stack[-1][1] + 1 if stack else 1
+            stack.append((level, effective))
+            if effective != level:
+                element.S = Name(f"/H{effective}")
+
+    # ----------------------------------------------------------------- tables
+
+    def scope_header_cells(self) -> None:
+        for row in (e for e in walk(self.top) if e.S == Name.TR):
+            cells = [kid for kid in kids(row) if is_element(kid)]
+            in_head = "/P" in row and row.P.get("/S") == Name.THead
+            all_headers = all(cell.S == Name.TH for cell in cells)
+            for cell in cells:
+                if cell.S == Name.TH:
+                    _set_scope(cell, Name.Column if in_head or all_headers else Name.Row)
+
+
+def _set_scope(cell: Any, scope: Any) -> None:
+    attributes = cell.get("/A")
+    if isinstance(attributes, Array):
+        table = next((a for a in attributes if isinstance(a, Dictionary) and a.get("/O") == Name.Table), None)
+        if table is None:
+            table = Dictionary(O=Name.Table)
+            attributes.append(table)
+    elif isinstance(attributes, Dictionary) and attributes.get("/O") == Name.Table:
+        table = attributes
+    else:
+        table = Dictionary(O=Name.Table)
+        cell.A = Array([attributes, table]) if attributes is not None else table
+    if "/Scope" not in table:
+        table.Scope = scope
+
+
+def _ancestor(element: Any, role: Any) -> Any:
+    node = element.get("/P")
+    while is_element(node):
+        if node.S == role:
+            return node
+        node = node.get("/P")
+    return None
+
+
+def _mcids(element: Any) -> set[int]:
+    found: set[int] = set()
+    for node in walk(element):
+        found.update(int(kid) for kid in kids(node) if isinstance(kid, int))
+    return found
+
+
+def _is_generated(element: Any) -> bool:
+    return all(str(node.S) in GENERATED_ROLES for node in walk(element))
+
+
+def _signature(element: Any) -> str:
+    """The shape of a subtree, its MCIDs left out: the same running element on every page has one."""
+    parts = []
+    for kid in kids(element):
+        if is_element(kid):
+            parts.append(_signature(kid))
+        elif is_objr(kid):
+            parts.append("OBJR")
+    return f"{element.S}({','.join(parts)})"
+
+
+def _mark_artifacts(document: Any, page: Any, mcids: set[int]) -> None:
+    """Rewrite `/Tag <</MCID n>> BDC` as `/Artifact <</Type /Pagination>> BDC` for these MCIDs."""
+    instructions = pikepdf.parse_content_stream(page)
+    changed = False
+    rewritten = []
+    for operands, operator in instructions:
+        if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary) \
+                and int(operands[1].get("/MCID", -1)) in mcids:
+            operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+            changed = True
+        rewritten.append(pikepdf.ContentStreamInstruction(operands, operator))
+    if changed:
+        page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(rewritten))
+
+
+# --------------------------------------------------------------------- link text (WeasyPrint finisher)
+
+def link_descriptions(document: Any, pdf: Any) -> None:
+    """`/Contents` of every link annotation: the text the reader sees (WeasyPrint writes the target).
+    Generated text after the link (a contents entry's page number) is part of what is seen."""
+    import pydyf
+
+    # One link drawn as several boxes (its lines, the span inside it, its ::after) has one description:
+    # the longest of the texts read on the boxes of the same target and page that contain its own.
+    for page in document.pages:
+        read = [(target, box, visible_text(box)) for _kind, target, _rect, box in page.links
+                if getattr(box, "link_annotation", None) is not None]
+        for target, box, text in read:
+            longest = max((other for t, _, other in read if t == target and text in other), key=len)
+            if longest:
+                box.link_annotation["Contents"] = pydyf.String(longest)
+
+
+def visible_text(box: Any) -> str:
+    element = getattr(box, "element", None)
+    own = " ".join("".join(element.itertext()).split()) if element is not None else ""
+    if not own and element is not None:
+        own = next((element.get(k) for k in ("aria-label", "title") if element.get(k)), "")
+        if not own:
+            own = next((img.get("alt") for img in element.iter("img") if img.get("alt")), "")
+    generated = LEADERS.sub(" ", " ".join(_generated_texts(box))).strip()
+    if generated and generated not in own:
+        own = f"{own}, page {generated}" if generated.isdigit() else f"{own} {generated}".strip()
+    return own
+
+
+def _generated_texts(box: Any, inside_pseudo: bool = False) -> Iterator[str]:
+    """Text of the ::before / ::after boxes under `box` (leaders included, removed by the caller)."""
+    tag = getattr(box, "element_tag", "") or ""
+    pseudo = inside_pseudo or "::" in tag
+    text = getattr(box, "text", None)
+    if pseudo and isinstance(text, str):
+        yield text
+    for child in getattr(box, "children", []) or []:
+        yield from _generated_texts(child, pseudo)
