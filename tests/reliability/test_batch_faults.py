@@ -151,8 +151,9 @@ def dask_cluster():
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         client, cluster = batch.dask_client(None)
     yield client, cluster
-    client.close()
-    cluster.close()
+    # Generous time-outs: on a loaded machine closing the cluster has taken more than Dask's default 20 s.
+    client.close(timeout=120)
+    cluster.close(timeout=120)
 
 
 def test_the_local_dask_cluster_listens_on_loopback_without_dashboard(dask_cluster) -> None:
