@@ -257,3 +257,16 @@ def test_inline_data_with_a_unit_suggests_unit_too(tmp_path: Path) -> None:
     chart = "::: chart\ntype: bar\ntitle: T\nalt: A\ndata:\n  - label: a\n    value: 19,5 M€\n:::\n"
     message = only(problems_of(publication(tmp_path, FRONT + chart)))
     assert "01.md:4: error:" in message and 'give the chart `unit: "M€"`' in message
+
+
+def test_unknown_publication_and_edition_names_get_did_you_mean(tmp_path: Path) -> None:
+    from toolkit.build import Builder
+    from toolkit.editions import load_overlay
+    from toolkit.paths import CONTENT
+
+    with pytest.raises(ContentError) as caught:
+        Builder(out=tmp_path).load("communique-2042")
+    assert "no publication 'communique-2042' (did you mean 'communique-2024'?)" in str(caught.value)
+    with pytest.raises(ContentError) as caught:
+        load_overlay(CONTENT / "rapport-annuel-2023", "occitane")
+    assert "no edition 'occitane' (did you mean 'occitanie'?)" in str(caught.value)
