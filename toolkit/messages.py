@@ -133,7 +133,12 @@ def _duplicate(found: Found) -> Explained:
     name = re.search(r'duplicate key "(.*?)" with', found.problem)
     if not name:
         return None
-    return found.row, f"the key '{name[1]}' is given twice here: keep one"
+    here = _line(found.lines, found.row)
+    first = next((index for index in range(found.row - 1, -1, -1)
+                  if (key := _key_of(found.lines[index])) and _key_name(key) == name[1]
+                  and len(key["indent"]) + len(key["dashes"]) == len(here) - len(here.lstrip(" -"))), None)
+    where = f" (first on line {first + found.first_line})" if first is not None else ""
+    return found.row, f"the key '{name[1]}' is given twice here{where}: keep one"
 
 
 def _tab(found: Found) -> Explained:
