@@ -270,3 +270,12 @@ def test_unknown_publication_and_edition_names_get_did_you_mean(tmp_path: Path) 
     with pytest.raises(ContentError) as caught:
         load_overlay(CONTENT / "rapport-annuel-2023", "occitane")
     assert "no edition 'occitane' (did you mean 'occitanie'?)" in str(caught.value)
+
+
+def test_a_yaml_data_file_error_is_said_in_words_and_names_its_chart(tmp_path: Path) -> None:
+    chart = CHART.replace("volets.csv", "volets.yaml")
+    root = publication(tmp_path, FRONT + chart,
+                       files={"data/volets.yaml": "- label: Ingénierie : études\n  value: 3\n"})
+    message = only(problems_of(root))
+    assert "volets.yaml:1: error: invalid YAML: the value of 'label' contains a colon" in message
+    assert "(read by the chart 'Projets par volet'" in message

@@ -285,9 +285,12 @@ def _yaml_rows(block: ChartBlock, path: Path, text: str) -> tuple[list[_Row], li
     try:
         data = YAML(typ="rt").load(text)
     except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        return [], [Problem(path, line, f"invalid YAML: {getattr(error, 'problem', None) or error}")]
+        from ..messages import explain_yaml_error
+
+        if getattr(error, "problem_mark", None) is None and getattr(error, "context_mark", None) is None:
+            return [], [Problem(path, 0, f"invalid YAML: {error}")]
+        row, message = explain_yaml_error(error, text)  # said in words, with the fix
+        return [], [Problem(path, row + 1, message)]
     if isinstance(data, dict) and set(data) == {"data"}:
         data = data["data"]  # a file may wrap its data in `data:`
     if isinstance(data, dict):
