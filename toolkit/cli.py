@@ -196,9 +196,10 @@ def preview(publication: str, variant: str, pages: str | None, out: Path, conten
             layouts: Path | None) -> None:
     """Build PUBLICATION and write PNG pages and a contact sheet of spreads per variant under
     OUT/<publication>/preview/ (print-page-001.png, screen-contact-sheet.png...)."""
-    from .build import Builder
+    from .build import Builder, RenderError
     from .preview import write_previews
 
+    wanted = _page_range(pages)
     builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts)
     try:
         for one in _variants(variant):
@@ -207,8 +208,15 @@ def preview(publication: str, variant: str, pages: str | None, out: Path, conten
             except ContentError as error:
                 _report_problems(error)
                 sys.exit(1)
-            written, sheet = write_previews(result.path, out / publication / "preview", one, _page_range(pages))
+            except RenderError as error:
+                click.secho(f"{publication}: error: {error}", fg="red", err=True)
+                sys.exit(1)
+            written, sheet = write_previews(result.path, out / publication / "preview", one, wanted)
             click.echo(f"{one}: {len(written)} page(s) and the contact sheet written: {sheet}")
+            missing = [p for p in wanted or [] if p > result.pages]
+            if missing:
+                click.secho(f"  the {one} file has {result.pages} pages: no page {', '.join(map(str, missing))}",
+                            fg="yellow", err=True)
     finally:
         builder.close()
 
