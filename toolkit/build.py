@@ -12,6 +12,7 @@ from typing import Any
 
 from .editions import apply_edition
 from .errors import ContentError, Problem
+from .messages import did_you_mean
 from .html import assign_anchors, build_html, document_date
 from .parts import Assembler, _is_blank, default_executor, split_units, without_cache_folder
 from .models import Publication
@@ -75,8 +76,9 @@ class Builder:
     def load(self, name: str, edition: str | None = None) -> tuple[Publication, Theme, list[Problem]]:
         root = self.content / name
         if not (root / "publication.yaml").is_file():
-            raise ContentError([Problem(root, 0, f"no publication '{name}': expected {root}/publication.yaml "
-                                                 f"(known: {', '.join(publication_names(self.content))})")])
+            known = publication_names(self.content) if self.content.is_dir() else []
+            raise ContentError([Problem(root, 0, f"no publication '{name}'{did_you_mean(name, known)}: expected "
+                                                 f"{root}/publication.yaml (known: {', '.join(known)})")])
         publication, problems = load_publication(root, self.theme_override, load_theme)
         if edition:
             publication = apply_edition(publication, edition)

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 from .errors import ContentError, Problem, Problems
 from .html import slugify, walk_blocks
 from .load import parse_yaml, read_part, read_text
+from .messages import did_you_mean
 from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
                      Publication, PublicationMeta, Strict, _check_region)
 from .theme import deep_merge
@@ -54,7 +55,8 @@ def load_overlay(root: Path, name: str) -> tuple[EditionOverlay, Any]:
     path = root / EDITIONS / f"{name}.yaml"
     if not path.is_file():
         known = ", ".join(edition_names(root)) or "none"
-        raise ContentError([Problem(path, 0, f"no edition '{name}' (known: {known})")])
+        guess = did_you_mean(name, edition_names(root))
+        raise ContentError([Problem(path, 0, f"no edition '{name}'{guess} (known: {known})")])
     text = read_text(path, problems)
     located = parse_yaml(text or "", path, 1, problems)
     overlay = validate_located(EditionOverlay, located, problems) if not problems.errors else None

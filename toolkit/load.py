@@ -127,7 +127,7 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Lo
         problems.error(path, first_line, "invalid YAML: values nested too deeply")
         value = CommentedMap()
     except MarkedYAMLError as error:
-        row, message = explain_yaml_error(error, text)  # said in words, with the fix
+        row, message = explain_yaml_error(error, text, first_line)  # said in words, with the fix
         problems.error(path, first_line + row, message)
         value = CommentedMap()
     except ReaderError as error:  # a control character (NUL, ...): at its line, in one line

@@ -43,11 +43,15 @@ def create_publication(content: Path, name: str, kind: str = "report") -> list[P
     problem = name_problem(name, content)
     if problem:
         raise NewPublicationError(problem)
-    content.mkdir(parents=True, exist_ok=True)
     staging = content / f".{name}.new"
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(STARTERS / kind, staging)
-    (staging / "images").mkdir(exist_ok=True)
-    (staging / "data").mkdir(exist_ok=True)
-    staging.rename(content / name)
+    try:
+        content.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(STARTERS / kind, staging)
+        (staging / "images").mkdir(exist_ok=True)
+        (staging / "data").mkdir(exist_ok=True)
+        staging.rename(content / name)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise NewPublicationError(f"cannot write {content / name}: {error.strerror or error}") from None
     return sorted(p for p in (content / name).rglob("*") if p.is_file())

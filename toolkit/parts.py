@@ -330,9 +330,9 @@ def _one_tag_per_font_program(document: Any) -> None:
     for font in [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary)
                  and obj.get("/Type") == pikepdf.Name.Font and "/BaseFont" in obj]:
         descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-        descriptor = descendant.get("/FontDescriptor")
-        key = next((k for k in ("/FontFile2", "/FontFile3", "/FontFile") if descriptor is not None and k in descriptor), None)
-        if key is None or not SUBSET_TAG.match(str(descriptor.FontName)):
+        descriptor = descendant.get("/FontDescriptor") or pikepdf.Dictionary()
+        key = next((k for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
+        if key is None or not SUBSET_TAG.match(str(descriptor.get("/FontName", ""))):
             continue  # not an embedded subset: its name is the font's own
         data = descriptor[key].read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -479,8 +479,9 @@ class Assembler:
         pdf = merge(the_plan, _lay_out(folio_job).pdf, numbered)
         # The file's identity comes from its inputs (the units' keys), not from the bytes laid out:
         # WeasyPrint writes a random DocumentID in each unit, so cold and warm caches would differ.
-        slots = [self.keys[BLANK_FORM if s.unit is None else (s.unit.index, s.lead, s.start_left)] for s in the_plan.slots]
-        self.identity = hashlib.sha256("\0".join([*slots, folio_job.key]).encode()).hexdigest()[:32].encode()
+        keys = [self.keys[BLANK_FORM if slot.unit is None else (slot.unit.index, slot.lead, slot.start_left)]
+                for slot in the_plan.slots] + [folio_job.key]
+        self.identity = hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32].encode()
         return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
 
     @staticmethod

@@ -108,8 +108,13 @@ def print_ready_image(path: Path, profile: Path, cache: Path) -> Path:
             transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)),
                                                 "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
             converted = ImageCms.applyTransform(image.convert("RGB"), transform)
-    cache.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(".part")
-    converted.save(temp, "JPEG", quality=92, dpi=(300, 300))
-    temp.replace(target)
+    import io
+
+    from .pdf import write_atomic
+
+    # A temporary file of its own: two builds converting the same photo at once wrote one shared
+    # `.part` file, and one could rename it while the other was still writing into it.
+    data = io.BytesIO()
+    converted.save(data, "JPEG", quality=92, dpi=(300, 300))
+    write_atomic(target, data.getvalue())
     return target

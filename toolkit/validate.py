@@ -316,7 +316,7 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
             parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))
     if isinstance(meta, PublicationMeta):
         try:
-            check_theme_colours(themes(theme or meta.theme), raw, accents, problems)
+            check_theme_colours(themes(theme or meta.theme), accents, problems)
         except ContentError:
             pass  # a theme missing or broken is reported where the build loads it
     if meta is None or problems.errors:
@@ -324,8 +324,7 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
     return Publication(name=raw.root.name, root=raw.root, meta=meta, parts=parts)
 
 
-def check_theme_colours(theme: Any, raw: RawPublication, accents: list[tuple[RawPart, str]],
-                        problems: Problems) -> None:
+def check_theme_colours(theme: Any, accents: list[tuple[RawPart, str]], problems: Problems) -> None:
     """Each part's `accent` is one of the theme's colours: an unknown one would leave the chapter's band
     without colour, its white title on white paper."""
     colours = list(theme.tokens.get("colors", {}))

@@ -2,6 +2,7 @@
 with "did you mean", data problems naming their chart. Content is written here, as a writer would."""
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -81,13 +82,14 @@ def test_a_colon_in_a_value_says_to_quote_it_and_shows_the_line(tmp_path: Path, 
 # ---------------------------------------------------------------- indentation in words
 
 INDENT_CASES = [
-    # (part text, line at fault, key at fault, the indentations proposed)
-    (FRONT + "::: figures\nitems:\n  - value: 3\n    label: x\n   detail: y\n:::\n", 8, "detail", [4, 0]),
-    (FRONT + "::: figures\nitems:\n  - value: 3\n  label: x\n:::\n", 7, "label", [4, 0]),
-    (FRONT + "::: case-study\ntitle: T\nlocation: L\nquote:\n    text: a\n  author: b\n:::\n", 9, "author", [4, 0]),
-    ("---\ntitle: Un\n  subtitle: Deux\n---\n", 3, "subtitle", [0]),
-    (FRONT + "::: photo\nalt: x\n  credit: y\n:::\n", 6, "credit", [0]),
-    ("---\nlayout: page\nphoto:\n  alt: x\n    credit: y\n---\n", 5, "credit", [2, 0]),
+    # (part text, line at fault, key at fault, the (indentation, file line of the key to line up with) proposed)
+    (FRONT + "::: figures\nitems:\n  - value: 3\n    label: x\n   detail: y\n:::\n", 8, "detail", [(4, 7), (0, 5)]),
+    (FRONT + "::: figures\nitems:\n  - value: 3\n  label: x\n:::\n", 7, "label", [(4, 6), (0, 5)]),
+    (FRONT + "::: case-study\ntitle: T\nlocation: L\nquote:\n    text: a\n  author: b\n:::\n", 9, "author",
+     [(4, 8), (0, 7)]),
+    ("---\ntitle: Un\n  subtitle: Deux\n---\n", 3, "subtitle", [(0, 2)]),
+    (FRONT + "::: photo\nalt: x\n  credit: y\n:::\n", 6, "credit", [(0, 5)]),
+    ("---\nlayout: page\nphoto:\n  alt: x\n    credit: y\n---\n", 5, "credit", [(2, 4), (0, 3)]),
 ]
 
 
@@ -97,8 +99,48 @@ def test_wrong_indentation_is_said_in_words_with_the_indentation_expected(tmp_pa
     message = only(problems_of(publication(tmp_path, text)))
     assert f"01.md:{line}: error: invalid YAML: wrong indentation: '{key}' is indented by" in message
     assert "<block" not in message and "mapping values" not in message
-    proposed = [int(chunk.split(" spaces")[0]) for chunk in message.split("by ")[2:]]
+    proposed = [(int(spaces), int(line)) for spaces, line in re.findall(r"by (\d+) spaces to go with '[\w-]+' "
+                                                                        r"\(line (\d+)\)", message)]
     assert proposed == indents, message
+
+
+@pytest.mark.parametrize("text, line, expected", [
+    # a list item out of line with the items above it
+    (FRONT + "::: figures\nitems:\n  - value: 1\n    label: a\n   - value: 2\n     label: b\n:::\n", 8,
+     "the list item '- value: 2' is indented by 3 spaces; indent it by 2 spaces to line up with the item on line 6"),
+    (FRONT + "::: figures\nitems:\n  - value: 1\n    label: a\n    - value: 2\n:::\n", 8,
+     "indented by 4 spaces; indent it by 2 spaces to line up with the item on line 6"),
+    # the first key indented, the next ones not
+    ("---\n  title: Un\nlayout: page\n---\n", 3, "the first line is indented by 2 spaces and this one by 0"),
+])
+def test_list_items_and_first_lines_out_of_line_are_said_in_words(tmp_path: Path, text: str, line: int,
+                                                                  expected: str) -> None:
+    message = only(problems_of(publication(tmp_path, text)))
+    assert f"01.md:{line}: error: invalid YAML: wrong indentation: " in message and expected in message
+
+
+def test_quotes_left_open_or_closed_too_early_are_said_in_words(tmp_path: Path) -> None:
+    unclosed = only(problems_of(publication(tmp_path / "a", '---\ntitle: "Rapport\nlayout: page\n---\n')))
+    assert '01.md:2: error: invalid YAML: the " on this line opens a quoted value that is never closed' in unclosed
+    early = only(problems_of(publication(tmp_path / "b", '---\ntitle: "Rapport" 2022\n---\n')))
+    assert "01.md:2: error: invalid YAML: the value of 'title' goes on after its closing quote" in early
+    assert parses(early.split("like this: ", 1)[1]) == {"title": '"Rapport" 2022'}
+
+
+HOSTILE_YAML = ["\r[\t- :", "a: b\r  c: d", "- a\n- b: c\n - d", "a: [b, {c: d]", "a: 'b\n", "&x a: *x *y",
+"\u2028title: a : b", "a:\n\t- b", "a: |\n  b\n c: d", "- - - a: b: c"]
+
+
+@pytest.mark.parametrize("text", HOSTILE_YAML)
+def test_any_broken_yaml_gets_a_located_message_and_no_traceback(text: str) -> None:
+    from toolkit.errors import Problems
+    from toolkit.load import parse_yaml
+
+    problems = Problems()
+    located = parse_yaml(text, Path("x.md"), 2, problems)
+    assert located.broken and len(problems.items) == 1
+    problem = problems.items[0]
+    assert problem.message.startswith("invalid YAML: ") and 2 <= problem.line <= 2 + len(text)
 
 
 def test_a_tab_and_a_line_without_colon_are_said_in_words(tmp_path: Path) -> None:
@@ -215,3 +257,25 @@ def test_inline_data_with_a_unit_suggests_unit_too(tmp_path: Path) -> None:
     chart = "::: chart\ntype: bar\ntitle: T\nalt: A\ndata:\n  - label: a\n    value: 19,5 M€\n:::\n"
     message = only(problems_of(publication(tmp_path, FRONT + chart)))
     assert "01.md:4: error:" in message and 'give the chart `unit: "M€"`' in message
+
+
+def test_unknown_publication_and_edition_names_get_did_you_mean(tmp_path: Path) -> None:
+    from toolkit.build import Builder
+    from toolkit.editions import load_overlay
+    from toolkit.paths import CONTENT
+
+    with pytest.raises(ContentError) as caught:
+        Builder(out=tmp_path).load("communique-2042")
+    assert "no publication 'communique-2042' (did you mean 'communique-2024'?)" in str(caught.value)
+    with pytest.raises(ContentError) as caught:
+        load_overlay(CONTENT / "rapport-annuel-2023", "occitane")
+    assert "no edition 'occitane' (did you mean 'occitanie'?)" in str(caught.value)
+
+
+def test_a_yaml_data_file_error_is_said_in_words_and_names_its_chart(tmp_path: Path) -> None:
+    chart = CHART.replace("volets.csv", "volets.yaml")
+    root = publication(tmp_path, FRONT + chart,
+                       files={"data/volets.yaml": "- label: Ingénierie : études\n  value: 3\n"})
+    message = only(problems_of(root))
+    assert "volets.yaml:1: error: invalid YAML: the value of 'label' contains a colon" in message
+    assert "(read by the chart 'Projets par volet'" in message

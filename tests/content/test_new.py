@@ -89,3 +89,10 @@ def test_new_refuses_an_existing_name_and_a_name_that_is_not_plain(tmp_path: Pat
     assert "(e.g. 'rapport-ete-2025')" in spaced.output
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
     assert not (tmp_path.parent / "dehors").exists()
+
+
+def test_new_says_why_it_cannot_write(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "pub", "--content", str(tmp_path / "a-file" / "content")])
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"

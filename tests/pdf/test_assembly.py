@@ -84,10 +84,26 @@ def write_publication(content: Path) -> Path:
     return root
 
 
+def write_one_photo_publication(content: Path, name: str, columns: int) -> None:
+    """One page, the test photo across one column of `columns`: two of them are two documents sharing
+    a photo file, printed at two sizes."""
+    root = content / name
+    (root / "sections").mkdir(parents=True)
+    (root / "images").mkdir()
+    (root / "images" / "photo.jpg").write_bytes((content / NAME / "images" / "photo.jpg").read_bytes())
+    (root / "publication.yaml").write_text(f"title: {name}\norganisation: A\nkind: report\nbinding: none\n"
+                                           "parts: [01.md]\n", encoding="utf-8")
+    photo = "::: photo\nsrc: photo.jpg\nsize: column\ncredit: © Test\nalt: La photo\n:::\n"
+    (root / "sections" / "01.md").write_text(f"---\ntitle: Photo\ncolumns: {columns}\n---\n{FILLER}\n\n{photo}",
+                                             encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def content(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("assembly-content")
     write_publication(folder)
+    write_one_photo_publication(folder, "photo-petite", columns=2)
+    write_one_photo_publication(folder, "photo-grande", columns=1)
     return folder
 
 
@@ -155,6 +171,26 @@ def test_every_image_decodes_to_its_declared_size_and_looks_like_its_source(prin
             # CMYK through the printer's profile, back to RGB naively: only a loose match is possible,
             # but another picture, stripes or white are far off.
             assert difference(decoded, content / NAME / "images" / "photo.jpg") < 40
+
+
+def test_one_builder_gives_each_document_its_own_copy_of_a_photo(content, tmp_path_factory) -> None:
+    """A builder renders many documents (watch, editions, several publications): a photo printed small
+    in one must not lend its downsampled copy to the next one, which prints it large."""
+    from toolkit.build import Builder
+
+    builder = Builder(content=content, out=tmp_path_factory.mktemp("assembly-two-documents"), parts=False)
+    try:
+        small, large = (builder.build(name, "print").path for name in ("photo-petite", "photo-grande"))
+    finally:
+        builder.close()
+    widths = []
+    for path in (small, large):
+        with pikepdf.open(path) as pdf:
+            for image in image_xobjects(pdf):
+                decoded = pikepdf.PdfImage(image).as_pil_image()
+                assert decoded.size == (int(image.Width), int(image.Height)), path.name
+                widths.append(decoded.width)
+    assert widths[0] < widths[1] == 2000  # printed small then large: two resolutions
 
 
 def test_the_photo_is_kept_at_the_resolution_each_size_needs(parts_build) -> None:

@@ -626,9 +626,9 @@ def test_chart_layout_error_names_the_file_and_line(tmp_path, monkeypatch, serve
 
 @pytest.mark.parametrize("meta, expected", [
     (META + "subtitle: [non fermé\n", "publication.yaml:5: error: invalid YAML: the '[' on this line is never "
-                                      "closed with ']': close it, or put the value in quotes"),
-    (META + "title: deux fois\n", "publication.yaml:5: error: invalid YAML: the key 'title' is given twice here: "
-                                  "keep one"),
+                                      "closed with ']'"),
+    (META + "title: deux fois\n", "publication.yaml:5: error: invalid YAML: the key 'title' is given twice here "
+                                  "(first on line 1): keep one"),
     (META + "subject: !!python/object/apply:os.system ['touch {flag}']\n",
      "publication.yaml:5: error: 'subject': the YAML tag '!!python/object/apply:os.system' is not allowed: "
      "remove it (content is text, numbers, lists and mappings)"),
@@ -663,7 +663,7 @@ def test_billion_laughs_yaml_is_cheap(tmp_path, monkeypatch, server, outside) ->
     (b"Pas de front matter.\n", "sections/01.md:1: error: the file must start with front matter: a '---' line, "
                                 "'layout: ...', 'title: ...', then '---'"),
     (b"---\ntitle: Un\ntitle: Deux\n---\n", "sections/01.md:3: error: invalid YAML: the key 'title' is given twice "
-                                           "here: keep one"),
+                                           "here (first on line 2): keep one"),
     (FRONT.encode() + b"::: poster\ntitle: x\n:::\n", "sections/01.md:4: error: unknown block 'poster'; known "
                                                        "blocks: about, article, callout, card, case-study, chart, "
                                                        "contact, directory, figures, photo, questions, quote, "
