@@ -24,7 +24,10 @@ from .validate import load_publication
 VARIANTS = ("print", "screen")
 MAX_LAYOUT_PASSES = 4
 MIN_UNITS_FOR_PARTS = 4
-UNRESOLVED_ANCHOR = re.compile(r"^No anchor #[\w-]+ for internal URI reference")
+# A part laid out alone links to, and counts pages of (the contents), anchors of other parts: the
+# assembly resolves them, so WeasyPrint's warnings about them are not the user's concern.
+UNRESOLVED_ANCHOR = re.compile(r"^(No anchor #[\w-]+ for internal URI reference|"
+                               r"Content discarded: target points to undefined anchor)")
 
 
 @dataclass

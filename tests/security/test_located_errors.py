@@ -258,3 +258,22 @@ def test_an_output_folder_that_cannot_be_made(built, tmp_path: Path) -> None:
     assert code == 1
     assert output.endswith(f"error: p: cannot write {tmp_path / 'a-file' / 'out' / 'p'}: Not a directory; "
                            "the previous files are kept")
+
+
+def test_a_refused_font_face_names_its_url_and_the_reason(tmp_path: Path) -> None:
+    from toolkit.paths import FONTS, LAYOUTS
+    from toolkit.render import Renderer, WeasyWarnings
+    from toolkit.theme import load_theme
+
+    html = ("<style>@font-face { font-family: Lointaine; src: url(http://127.0.0.1:9/lointaine.woff2) }"
+            "p { font-family: Lointaine }</style><p>Texte</p>")
+    renderer = Renderer(roots=(FONTS, LAYOUTS))
+    captured = WeasyWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(captured)
+    try:
+        renderer.document(html, tmp_path, load_theme("agence"), "screen")
+    finally:
+        logger.removeHandler(captured)
+    assert "Font-face 'Lointaine' cannot be loaded: refused resource outside the project: " \
+           "http://127.0.0.1:9/lointaine.woff2 (put the font in fonts/ and name it there)" in captured.messages
