@@ -139,7 +139,21 @@ def _run_on(executor: Executor, task: Callable[..., Entry], publication: str, jo
         runner = executor.isolated() if isolated else executor  # type: ignore[attr-defined]
         return runner.submit(task, str(content), str(out), publication, *job, theme, environment=environment)
 
-    pending = {submit(job): job for job in jobs}
+    def finish(job: Job, entry: Entry) -> None:
+        entries[job] = entry
+        if on_done:
+            on_done(len(entries), len(jobs), entry)
+
+    pending: dict[Future[Entry], Job] = {}
+
+    def start(job: Job) -> None:
+        try:
+            pending[submit(job)] = job
+        except Exception as error:  # the executor itself is gone (a closed Dask client, a lost scheduler)
+            finish(job, Entry(*job, "failed", problems=[f"not built: it could not be started ({_why_lost(error)})"]))
+
+    for job in jobs:
+        start(job)
     orphaned_since: float | None = None
     while pending:
         done, _ = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
@@ -147,21 +161,17 @@ def _run_on(executor: Executor, task: Callable[..., Entry], publication: str, jo
             job = pending.pop(future)
             entry = _entry_of(future, job, losses[job])
             if entry is None:
-                pending[submit(job)] = job
-                continue
-            entries[job] = entry
-            if on_done:
-                on_done(len(entries), len(jobs), entry)
+                start(job)
+            else:
+                finish(job, entry)
         orphaned_since = None if alive is None or alive() else (orphaned_since or time.monotonic())
         if pending and orphaned_since is not None and time.monotonic() - orphaned_since > NO_WORKER_SECONDS:
-            for future, job in pending.items():
+            for future, job in list(pending.items()):
                 future.cancel()
-                entries[job] = Entry(*job, "failed", problems=[
+                finish(job, Entry(*job, "failed", problems=[
                     f"not built: no worker left to build it for {NO_WORKER_SECONDS:.0f} s "
-                    "(start Dask workers on the scheduler, or use --executor process)"])
-                if on_done:
-                    on_done(len(entries), len(jobs), entries[job])
-            pending = {}
+                    "(start Dask workers on the scheduler, or use --executor process)"]))
+            pending.clear()
     return entries
 
 
@@ -259,8 +269,15 @@ def make_executor(kind: str, scheduler: str | None) -> tuple[Executor | None, Ca
             client.close()
             if cluster is not None:
                 cluster.close()
-        return dask_executor(client), close, lambda: bool(client.scheduler_info().get("workers"))
+        return dask_executor(client), close, lambda: _has_workers(client)
     raise ValueError(f"unknown executor {kind!r}")
+
+
+def _has_workers(client: Any) -> bool:
+    try:
+        return bool(client.scheduler_info().get("workers"))
+    except Exception:  # the scheduler is gone: no worker either
+        return False
 
 
 def dask_executor(client: Any) -> Executor:

@@ -75,7 +75,7 @@ class Renderer:
             sheets = [CSS(string=theme.css_tokens(variant), **common)]
             problems: list[Problem] = []
             for path in [*theme.stylesheets, *theme.variant_stylesheets(variant), *extra]:
-                with located_warnings(path) as found:
+                with font_face_reasons(self.refused), located_warnings(path) as found:
                     sheets.append(CSS(filename=str(path), **common))
                 problems.extend(found)
             self._css[key] = sheets
@@ -102,9 +102,11 @@ class Renderer:
         # A fresh image cache per document: WeasyPrint replaces a cached image's data by its downsampled
         # copy when it writes a document where the image is printed small, keeping the original size,
         # so a later document printing it larger got the small copy's pixels under the large size.
-        return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=self.font_config,
-            color_profiles=self._color_profiles.setdefault(variant, {}), cache={}, **_layout_options(variant))
+        with font_face_reasons(self.refused):
+            return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=sheets, font_config=self.font_config,
+                color_profiles=self._color_profiles.setdefault(variant, {}), cache={},
+                **_layout_options(variant))
 
     def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
         """An uncompressed PDF: the pdf stage compresses every file once, at the end. Compressing each
@@ -126,6 +128,32 @@ def _layout_options(variant: str) -> dict[str, Any]:
 SVG_PROPERTY_WARNING = re.compile(
     r"^Ignored `(fill|stroke|text-anchor|dominant-baseline|clip-path|paint-order|font-stretch|"
     r"stroke-[a-z]+|fill-[a-z]+|stop-[a-z]+)\s*:")
+
+
+FONT_FACE_FAILED = "Font-face %r cannot be loaded"
+
+
+@contextmanager
+def font_face_reasons(refused: list[str]) -> Iterator[None]:
+    """WeasyPrint says `Font-face 'X' cannot be loaded` without the URL or the reason (those go to its
+    debug log): name the sources the closed fetcher refused since the last such message."""
+    seen = [len(refused)]
+
+    def explain(record: logging.LogRecord) -> bool:
+        if record.msg == FONT_FACE_FAILED and record.args:
+            urls = refused[seen[0]:]
+            seen[0] = len(refused)
+            reason = (f"refused resource outside the project: {', '.join(u[:120] for u in urls)} (put the font "
+                      "in fonts/ and name it there)") if urls else "no source is a font file that can be read"
+            record.msg, record.args = "Font-face %r cannot be loaded: %s", (*record.args, reason)
+        return True
+
+    logger = logging.getLogger("weasyprint")
+    logger.filters.insert(0, explain)  # before the filters that take warnings for the summary
+    try:
+        yield
+    finally:
+        logger.removeFilter(explain)
 
 
 CSS_POSITION = re.compile(r"^(?P<message>.*?) at (?P<line>\d+):(?P<column>\d+)(?P<rest>.*)$")

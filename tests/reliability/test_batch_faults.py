@@ -205,3 +205,23 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path, monkeypatch: pytes
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 2 s")
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_batch_entry_carries_no_spurious_anchor_warnings(tmp_path: Path) -> None:
+    """Parts laid out apart point at anchors of other parts (the contents, links): the assembly resolves
+    them, so their warnings are not the user's concern, in a batch worker as in a build."""
+    root = tmp_path / "content" / "livret"
+    (root / "sections").mkdir(parents=True)
+    chapters = ["Premier", "Deuxième", "Troisième", "Quatrième"]
+    (root / "publication.yaml").write_text(
+        "title: Livret\norganisation: Agence\nkind: report\nbinding: none\n"
+        f"parts: [00.md, 01.md, {', '.join(f'c{i}.md' for i in range(len(chapters)))}]\n", encoding="utf-8")
+    (root / "sections" / "00.md").write_text("---\nlayout: cover\ntitle: Livret\n---\nAgence\n")
+    (root / "sections" / "01.md").write_text("---\nlayout: contents\ntitle: Sommaire\n---\n")
+    for i, title in enumerate(chapters):
+        (root / "sections" / f"c{i}.md").write_text(
+            f"---\nlayout: chapter\ntitle: {title}\n---\nVoir [le premier chapitre](#part-premier).\n",
+            encoding="utf-8")
+    entry = build_one(str(tmp_path / "content"), str(tmp_path / "out"), "livret", None, "print")
+    assert entry.status == "ok", entry.problems
+    assert not [w for w in entry.warnings if "anchor" in w], entry.warnings
