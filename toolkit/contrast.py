@@ -79,7 +79,7 @@ def _page_text(page: Any) -> Iterator[tuple[tuple[float, float, float], tuple[fl
     stack: list[_State] = []
     state = _State()
     path: list[tuple[float, float, float, float]] = []
-    font_size, font_bold, text_matrix = 0.0, False, IDENTITY
+    font_size, font_bold, text_matrix, invisible = 0.0, False, IDENTITY, False
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
         if op == "q":
@@ -107,7 +107,9 @@ def _page_text(page: Any) -> Iterator[tuple[tuple[float, float, float], tuple[fl
             font_bold = _is_bold(reader.resources, operands[0])
         elif op == "Tm":
             text_matrix = tuple(float(v) for v in operands)
-        elif op in TEXT_OPERATORS:
+        elif op == "Tr":
+            invisible = int(operands[0]) in (3, 7)  # neither filled nor stroked: nothing to read
+        elif op in TEXT_OPERATORS and not invisible:
             matrix = _mul(text_matrix, state.ctm)
             scale = (abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])) ** 0.5
             x, y = matrix[4], matrix[5]
