@@ -199,6 +199,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
+        "chart_table": lambda block: None,  # the chart's data as a table (screen builds set it)
         "image_url": image_finder(publication, theme, variant),
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets

@@ -79,6 +79,7 @@ RULES: dict[str, str] = {
     "pdfua-id": "screen: XMP does not have pdfuaid:part 1",
     "figure-alt": "screen: a /Figure structure element without /Alt (or /ActualText)",
     "outlines": "screen: no /Outlines or an empty outline",
+    "contrast": "screen: text under 4.5:1 against what is painted under it (3:1 from 18 pt, or 14 pt bold)",
     "gs-open": "with readers=True: Ghostscript fails to interpret the file",
     "reader-text": "with readers=True: pypdfium2, pypdf and pdftotext extract different text (warning), "
                    "or the same text with other spaces or in another reading order (info)",
@@ -492,6 +493,7 @@ class _Checker:
         if variant == "screen":
             self._guard("struct-tree", self._check_screen_catalog)
             self._guard("figure-alt", self._check_figures)
+            self._guard("contrast", self._check_contrast)
         self._guard("pdf-version", self._check_version)
 
     def _guard(self, rule: str, check: Any) -> None:
@@ -1203,6 +1205,11 @@ class _Checker:
         outlines = root.get("/Outlines")
         if not isinstance(outlines, pk.Dictionary) or not isinstance(outlines.get("/First"), pk.Dictionary):
             self.findings.append(Finding("error", "outlines", "no /Outlines entries (bookmarks)"))
+
+    def _check_contrast(self) -> None:
+        from .contrast import low_contrast_text
+        for low in low_contrast_text(self.pdf):
+            self.findings.append(Finding("error", "contrast", low.message(), page=low.page))
 
     def _check_figures(self) -> None:
         pk = self.pk

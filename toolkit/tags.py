@@ -30,6 +30,8 @@ LEADERS = re.compile(r"[.·…\s\u00a0\u202f]+")
 def finish_tags(pdf: bytes) -> bytes:
     """The screen PDF with its tag tree finished (see the module's docstring)."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
+        if "/StructTreeRoot" not in document.Root:
+            return pdf
         tree = TagTree(document)
         tree.adopt_margin_content()
         tree.put_links_under_link_elements()
@@ -87,8 +89,10 @@ class TagTree:
         kept: dict[str, Any] = {}  # signature of a running element → its tagged copy
         for index, page in enumerate(self.document.pages):
             artifacts: set[int] = set()
-            for subtree in self._margin_subtrees(index, reached):
-                signature = _signature(subtree)
+            subtrees = self._margin_subtrees(index, reached)
+            shown = _shown_text(page) if subtrees else {}
+            for subtree in subtrees:
+                signature = _signature(subtree, shown)
                 if _is_generated(subtree):
                     artifacts |= _mcids(subtree)
                 elif signature not in kept:
@@ -221,15 +225,39 @@ def _is_generated(element: Any) -> bool:
     return all(str(node.S) in GENERATED_ROLES for node in walk(element))
 
 
-def _signature(element: Any) -> str:
-    """The shape of a subtree, its MCIDs left out: the same running element on every page has one."""
+def _signature(element: Any, shown: dict[int, bytes]) -> str:
+    """The shape and text of a subtree, its MCIDs left out: the same running element on every page has
+    one; a running element whose text changes (a chapter's name) is another element."""
     parts = []
     for kid in kids(element):
         if is_element(kid):
-            parts.append(_signature(kid))
+            parts.append(_signature(kid, shown))
         elif is_objr(kid):
             parts.append("OBJR")
+        elif isinstance(kid, int):
+            parts.append(shown.get(kid, b"").hex())
     return f"{element.S}({','.join(parts)})"
+
+
+def _shown_text(page: Any) -> dict[int, bytes]:
+    """The glyph strings each MCID of the page shows (same font objects in one file: same bytes)."""
+    shown: dict[int, bytes] = {}
+    current: list[int | None] = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BDC":
+            properties = operands[1] if len(operands) == 2 else None
+            current.append(int(properties.MCID) if isinstance(properties, Dictionary) and "/MCID" in properties
+                           else None)
+        elif op == "BMC":
+            current.append(None)
+        elif op == "EMC" and current:
+            current.pop()
+        elif op in ("Tj", "TJ", "'", '"') and current and current[-1] is not None:
+            strings = operands[-1] if op != "TJ" else operands[0]
+            pieces = [bytes(p) for p in strings if isinstance(p, pikepdf.String)] if op == "TJ" else [bytes(strings)]
+            shown[current[-1]] = shown.get(current[-1], b"") + b"".join(pieces)
+    return shown
 
 
 def _mark_artifacts(document: Any, page: Any, mcids: set[int]) -> None:

@@ -67,13 +67,14 @@ class Theme:
         return [folder / f"{variant}.css" for folder in reversed(self.folders)
                 if (folder / f"{variant}.css").is_file()]
 
-    def color(self, name: str, variant: str) -> str:
-        """A colour token as CSS: hex on screen, device-cmyk() in print."""
+    def color(self, name: str, variant: str, small_text: bool = False) -> str:
+        """A colour token as CSS: hex on screen, device-cmyk() in print. `small_text`: its screen-safe
+        value for text under 18 pt (`rgb_text`, readable at 4.5:1), where the theme gives one."""
         token = self.tokens["colors"][name]
         if variant == "print":
             c, m, y, k = (round(v / 100, 4) for v in token["cmyk"])
             return f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
-        return str(token["rgb"])
+        return str(token.get("rgb_text") or token["rgb"]) if small_text else str(token["rgb"])
 
     def font_files(self, family: str = "sans") -> list[Path]:
         return [FONTS / face["file"] for face in self.tokens["fonts"][family]["files"]]
@@ -83,6 +84,7 @@ class Theme:
         lines = [":root {"]
         for name in self.tokens["colors"]:
             lines.append(f"  --color-{name}: {self.color(name, variant)};")
+            lines.append(f"  --color-{name}-text: {self.color(name, variant, small_text=True)};")
         for group in ("page", "type"):
             for name, value in self.tokens.get(group, {}).items():
                 lines.append(f"  --{group}-{name.replace('_', '-')}: {value};")

@@ -114,3 +114,20 @@ def test_rules_catch_weasyprints_own_tag_tree(make_builder, monkeypatch) -> None
     findings = all_findings(raw.path)
     for rule in ("text tagged or artifact", "links under Link", "link text", "heading order", "TH scope"):
         assert findings[rule], rule
+
+
+@pytest.mark.parametrize("name", SCREEN_FILES)
+def test_charts_give_every_figure_in_their_alternative_and_as_a_table(screen_files, name) -> None:
+    from tag_rules import elements, kids
+
+    with pikepdf.open(screen_files[name]) as pdf:
+        tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
+        charts = [str(e.Alt) for e in tree if e.S == "/Figure" and " Données : " in str(e.get("/Alt", ""))]
+        tables = [e for e in tree if e.S == "/Table"]
+        data_tables = [t for t in tables if any(c.S == "/Caption" for c in kids(t) if isinstance(c, pikepdf.Dictionary))]
+    assert len(data_tables) >= len(charts)
+    if name == "every block":
+        assert charts == ["Projets par région. Barres horizontales des projets par région. "
+                          "Données : Bretagne : 12 ; Corse : 3."]
+    if name == "annual report":
+        assert len(charts) >= 5

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import ContentError, Problem
 from .models import ChartBlock, ChartData, Where, load_chart_data
 from .style import ChartStyle, ColorBook
+from .describe import chart_alternative
 from .svg import CLASS_GID, finish_svg
 
 MM_PER_PT = 25.4 / 72
@@ -55,7 +56,8 @@ def draw(block: ChartBlock, data: ChartData, style: ChartStyle) -> str:
                   "donut": parts.draw_donut, "waffle": parts.draw_waffle, "map": maps.draw_map}[block.type]
         drawer(canvas, block, data)
         raw = canvas.to_svg()
-    return finish_svg(raw, title=block.title, desc=block.alt, width_mm=block.width_mm,
+    # The SVG title becomes the Figure's /Alt in the screen file: the whole alternative, figures included.
+    return finish_svg(raw, title=chart_alternative(block, data), desc=block.alt, width_mm=block.width_mm,
                       height_mm=block.height_mm, id_prefix=_id_prefix(block, data, style),
                       colors=colors, font_family=style.font_family)
 

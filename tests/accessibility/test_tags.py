@@ -1,0 +1,72 @@
+"""toolkit/tags.py on small documents laid out by the real WeasyPrint: margin boxes, running elements
+whose text changes, links split over lines, tables with row headers, skipped heading levels."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from tag_rules import all_findings, elements, kids
+from toolkit.tags import finish_tags, link_descriptions
+
+HTML = """<html lang="fr"><head><title>Essai</title><style>
+@page { size: A6; margin: 20mm 10mm;
+  @top-center { content: string(running); font-size: 7pt; }
+  @bottom-right { content: counter(page); }
+  @bottom-center { content: element(foot); } }
+h1 { string-set: running content(); break-before: page; font-size: 14pt; }
+.foot { position: running(foot); font-size: 7pt; }
+a.wide { display: block; width: 20mm; }
+</style></head><body>
+<h1>Premier</h1>
+<div class="foot"><h2>Pied un</h2><a href="https://example.org/un">example.org/un</a></div>
+<h3>Un niveau sauté</h3>
+<p>Voir <a class="wide" href="#second">le second chapitre, bien plus loin</a>.</p>
+<table><thead><tr><th>Région</th><th>Projets</th></tr></thead>
+<tbody><tr><th>Bretagne</th><td>12</td></tr></tbody></table>
+<h1 id="second">Second</h1>
+<div class="foot"><h2>Pied deux</h2><a href="https://example.org/deux">example.org/deux</a></div>
+<p>Fin.</p>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    from weasyprint import HTML as Document
+
+    folder = tmp_path_factory.mktemp("tags")
+    raw = Document(string=HTML).write_pdf(pdf_variant="pdf/ua-1")
+    described = Document(string=HTML).write_pdf(pdf_variant="pdf/ua-1", finisher=link_descriptions)
+    (folder / "raw.pdf").write_bytes(raw)
+    (folder / "finished.pdf").write_bytes(finish_tags(described))
+    return {"raw": folder / "raw.pdf", "finished": folder / "finished.pdf"}
+
+
+def test_weasyprint_alone_fails_the_rules(files) -> None:
+    findings = all_findings(files["raw"])
+    for rule in ("text tagged or artifact", "links under Link", "link text", "heading order", "TH scope"):
+        assert findings[rule], rule
+
+
+def test_finished_file_passes_every_rule(files) -> None:
+    findings = {rule: found for rule, found in all_findings(files["finished"]).items() if found}
+    assert not findings, findings
+
+
+def test_running_elements_are_tagged_once_each_text_and_heads_are_artifacts(files) -> None:
+    with pikepdf.open(files["finished"]) as pdf:
+        tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
+        roles = [str(e.S) for e in tree]
+        # Two different footers (their texts differ): both read, each once; H3 became H2.
+        assert roles.count("/H2") == 3 and "/H3" not in roles
+        texts = [str(a.Contents) for page in pdf.pages for a in page.obj.Annots]
+    assert "le second chapitre, bien plus loin" in texts
+    assert {"example.org/un", "example.org/deux"} <= set(texts)
+
+
+def test_row_and_column_headers_get_their_scope(files) -> None:
+    with pikepdf.open(files["finished"]) as pdf:
+        tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
+        scopes = [str(e.A.Scope) for e in tree if e.S == "/TH"]
+    assert scopes == ["/Column", "/Column", "/Row"]
