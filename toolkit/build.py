@@ -18,6 +18,7 @@ from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
 from .render import Renderer, WeasyWarnings
+from .resources import plain_name_problem
 from .theme import Theme, load_theme
 from .validate import load_publication
 
@@ -46,6 +47,17 @@ def publication_names(content: Path = CONTENT) -> list[str]:
     return sorted(p.name for p in content.iterdir() if (p / "publication.yaml").is_file())
 
 
+def name_problems(content: Path, publication: str, editions: list[str], theme: str | None) -> list[Problem]:
+    """Names given on the command line are names: `../../x` would read outside content/ or layouts/ and
+    write outside out/."""
+    found = [("publication", publication, f"folder of {content.name}/", content)]
+    found += [("edition", edition, f"file of {publication}/editions/", content / publication) for edition in editions]
+    if theme is not None:
+        found.append(("theme", theme, "folder of layouts/", LAYOUTS))
+    return [Problem(place, 0, message) for kind, name, where, place in found
+            if (message := plain_name_problem(kind, name, where))]
+
+
 def output_path(out: Path, name: str, variant: str, edition: str | None = None) -> Path:
     stem = f"{name}-{edition}" if edition else name
     return out / name / f"{stem}-{variant}.pdf"
@@ -70,6 +82,9 @@ class Builder:
         self.last_assembly: dict[str, Any] = {}
 
     def load(self, name: str, edition: str | None = None) -> tuple[Publication, Theme, list[Problem]]:
+        refused = name_problems(self.content, name, [edition] if edition else [], self.theme_override)
+        if refused:
+            raise ContentError(refused)
         root = self.content / name
         if not (root / "publication.yaml").is_file():
             raise ContentError([Problem(root, 0, f"no publication '{name}': expected {root}/publication.yaml "

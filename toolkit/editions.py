@@ -19,6 +19,7 @@ from .html import slugify, walk_blocks
 from .load import parse_yaml, read_part, read_text
 from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
                      Publication, PublicationMeta, Strict, _check_region)
+from .resources import plain_name_problem
 from .theme import deep_merge
 from .validate import Context, validate_body, validate_located
 
@@ -51,6 +52,9 @@ def edition_names(root: Path) -> list[str]:
 def load_overlay(root: Path, name: str) -> tuple[EditionOverlay, Any]:
     """Read and validate an edition overlay; problems are reported with the overlay's file and line."""
     problems = Problems()
+    refused = plain_name_problem("edition", name, f"file of {root.name}/{EDITIONS}/")
+    if refused:
+        raise ContentError([Problem(root / EDITIONS, 0, refused)])
     path = root / EDITIONS / f"{name}.yaml"
     if not path.is_file():
         known = ", ".join(edition_names(root)) or "none"

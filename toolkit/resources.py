@@ -18,6 +18,18 @@ def short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+# What the command line names — a publication, an edition, a theme — is a folder or file name, never a path.
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+def plain_name_problem(kind: str, name: str, where: str) -> str | None:
+    """Why `name` is not the plain name of a `kind` (a folder or file of `where`), or None."""
+    if PLAIN_NAME.match(name):
+        return None
+    return (f"{kind} '{short(name)}' is not a name: give the name of a {where} (letters, digits, '-' and '_'; "
+            "no '/' nor '..')")
+
+
 def folder_name_problem(name: str) -> str | None:
     """Why `name` may not be used as a folder of the publication (e.g. `layouts:`), or None."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\", "~")) \
