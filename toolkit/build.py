@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import LOG as cache_log, CacheWarnings, damaged, read_entry
 from .editions import apply_edition
 from .errors import ContentError, Problem
 from .html import assign_anchors, build_html, document_date
@@ -103,14 +104,19 @@ class Builder:
         captured = WeasyWarnings(UNRESOLVED_ANCHOR if in_parts else None)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(captured)
+        cache_warnings = CacheWarnings()
+        cache_log.addHandler(cache_warnings)
         try:
             render = self.render_in_parts if in_parts else self.render_whole
             pdf, pages, identity = render(publication, theme, variant)
         finally:
             logger.removeHandler(captured)
+            cache_log.removeHandler(cache_warnings)
         located = [*warnings, *theme.warnings, *self.renderer.stylesheet_warnings(theme, variant)]
-        all_warnings = [str(p) for p in located] + [f"weasyprint: {m}" for m in captured.messages]
-        if self.strict and all_warnings:
+        # A damaged cache entry was rebuilt: reported, but not a problem of the content (--strict ignores it).
+        all_warnings = [str(p) for p in [*located, *cache_warnings.problems]] + \
+            [f"weasyprint: {m}" for m in captured.messages]
+        if self.strict and (located or captured.messages):
             # --strict: a warning stops the build before anything is written, at the same place.
             raise ContentError([Problem(p.path, p.line, p.message) for p in located] +
                                [Problem(publication.root, 0, f"renderer: {m}") for m in captured.messages])
@@ -239,10 +245,19 @@ def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> se
 
 
 def _read_leads(path: Path) -> set[str]:
-    try:
-        return set(json.loads(path.read_text()))
-    except (OSError, ValueError):
+    """The chapters that had a lead page last time (a guess that the layout loop confirms)."""
+    data = read_entry(path)
+    if data is None:
         return set()
+    leads = None
+    try:
+        leads = json.loads(data)
+    except ValueError:
+        pass
+    if not isinstance(leads, list) or not all(isinstance(anchor, str) for anchor in leads):
+        damaged(path, "not a list of chapter anchors", "decided again")
+        return set()
+    return set(leads)
 
 
 def _has_layout(publication: Publication, layout: str, index: int) -> bool:
