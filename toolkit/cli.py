@@ -184,8 +184,12 @@ def _page_range(text: str | None) -> list[int] | None:
     pages: list[int] = []
     for chunk in text.split(","):
         first, _, last = chunk.partition("-")
-        pages.extend(range(int(first), int(last or first) + 1))
+        pages.extend(range(int(first), min(int(last or first), MAX_PREVIEW_PAGE) + 1))
     return pages
+
+
+# No publication has more pages: `--pages 1-1000000000` must not build a list of 10⁹ numbers.
+MAX_PREVIEW_PAGE = 10_000
 
 
 @main.command()

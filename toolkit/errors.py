@@ -17,7 +17,16 @@ class Problem:
     def __str__(self) -> str:
         path = _readable(Path(self.path))
         where = f"{path}:{self.line}" if self.line else f"{path}"
-        return f"{where}: {self.level}: {self.message}"
+        return f"{where}: {self.level}: {one_line(self.message)}"
+
+
+MAX_MESSAGE = 600  # characters: a message quotes values, never pages of the input
+
+
+def one_line(message: str) -> str:
+    """A message as one line of bounded length, whatever the values it quotes."""
+    text = " ".join(message.split())
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 
 def _readable(path: Path) -> str:

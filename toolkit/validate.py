@@ -13,7 +13,7 @@ from .load import Located, RawBlock, RawProse, RawPublication, read_publication
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
 from .markdown import MAX_DEPTH, MAX_WORD, findings
-from .resources import image_file_problem, short
+from .resources import MAX_TEXT_BYTES, image_file_problem, short
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -266,6 +266,9 @@ def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Pr
         if not resolved.is_relative_to(data_dir.resolve()) or not resolved.is_relative_to(context.root.resolve()):
             problems.error(raw.path, line, f"data file '{short(name)}' leads outside the publication "
                                            "(symbolic link): copy the file instead")
+            return False
+        if resolved.stat().st_size > MAX_TEXT_BYTES:
+            problems.error(path, 0, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: split it")
             return False
         data = resolved.read_bytes()
     except OSError as error:

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ContentError, Problem
+from ..resources import MAX_TEXT_BYTES
 from . import geo
 from .numbers import NotANumber, parse_number
 
@@ -206,6 +207,8 @@ def _file_rows(block: ChartBlock, data_dir: Path, where: Where) -> tuple[list[_R
         return [], [Problem(where[0], where[1], f"data file {name!r} must be inside the data/ folder")]
     if not path.is_file():
         return [], [Problem(where[0], where[1], f"data file {name!r} not found in {data_dir}")]
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        return [], [Problem(path, 0, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: split it")]
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         return _csv_rows(block, path, text)
@@ -279,15 +282,14 @@ def _csv_fields(block: ChartBlock, columns: dict[str, int], record: list[str]) -
 
 
 def _yaml_rows(block: ChartBlock, path: Path, text: str) -> tuple[list[_Row], list[Problem]]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ..errors import Problems
+    from ..load import parse_yaml
 
-    try:
-        data = YAML(typ="rt").load(text)
-    except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        return [], [Problem(path, line, f"invalid YAML: {getattr(error, 'problem', None) or error}")]
+    # The loader of front matter: its bounds on nesting and on aliases ("billion laughs") apply here too.
+    found = Problems()
+    data = parse_yaml(text, path, 1, found).value
+    if found.items:
+        return [], found.items
     if isinstance(data, dict) and set(data) == {"data"}:
         data = data["data"]  # a file may wrap its data in `data:`
     if isinstance(data, dict):
