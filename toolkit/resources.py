@@ -10,9 +10,9 @@ IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MAX_PIXELS = 60_000_000       # about 9 500 × 6 300: bigger is a mistake or a decompression bomb
 MAX_BYTES = 60 * 1024 * 1024
 MAX_NAME = 255                # bytes: the longest file name most file systems accept
-# A text file of content (part, YAML, CSV): 2 MB is a 300-page book of prose; a 50 MB part laid out
+# A text file of content (part, YAML, CSV): 4 MB is a book of a thousand pages of prose; a 50 MB part laid out
 # for minutes at 2.6 GB.
-MAX_TEXT_BYTES = 2 * 1024 * 1024
+MAX_TEXT_BYTES = 4 * 1024 * 1024
 # Any file the renderer reads (fonts, ICC profiles, images, stylesheets).
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 

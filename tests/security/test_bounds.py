@@ -46,18 +46,18 @@ def test_deeply_nested_chart_data_is_refused_at_once(tmp_path, monkeypatch) -> N
 
 
 def test_huge_part_is_refused_unread(tmp_path, monkeypatch) -> None:
-    root = publication(tmp_path, FRONT + ("Une phrase de texte courant. " * 40 + "\n\n") * 2500)
+    root = publication(tmp_path, FRONT + ("Une phrase de texte courant. " * 40 + "\n\n") * 5000)
     outcome = quick(lambda: build(root, monkeypatch))
-    assert_error(outcome, "sections/01.md: error: the file is larger than 2 MB: split it into several parts")
+    assert_error(outcome, "sections/01.md: error: the file is larger than 4 MB: split it into several parts")
 
 
 @pytest.mark.parametrize("name", ["chiffres.csv", "chiffres.yaml"])
 def test_huge_chart_data_file_is_refused(tmp_path, monkeypatch, name) -> None:
-    rows = "label,value\n" + "".join(f"ligne {n},{n}\n" for n in range(200_000)) if name.endswith("csv") else \
-        "".join(f"- {{label: ligne {n}, value: {n}}}\n" for n in range(100_000))
+    rows = "label,value\n" + "".join(f"ligne {n},{n}\n" for n in range(400_000)) if name.endswith("csv") else \
+        "".join(f"- {{label: ligne {n}, value: {n}}}\n" for n in range(200_000))
     root = chart_with(tmp_path, name, rows)
     outcome = quick(lambda: build(root, monkeypatch))
-    assert_error(outcome, f"data/{name}: error: the file is larger than 2 MB: split it")
+    assert_error(outcome, f"data/{name}: error: the file is larger than 4 MB: split it")
 
 
 def test_part_that_is_a_named_pipe_does_not_block(tmp_path, monkeypatch) -> None:
