@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import LOG as cache_log, CacheWarnings, damaged, read_entry
 from .editions import apply_edition
 from .errors import ContentError, Problem
 from .messages import did_you_mean
@@ -20,6 +21,7 @@ from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
 from .tags import finish_tags, link_descriptions
 from .render import Renderer, WeasyWarnings
+from .resources import plain_name_problem
 from .theme import Theme, load_theme
 from .validate import load_publication
 
@@ -50,6 +52,17 @@ def publication_names(content: Path = CONTENT) -> list[str]:
     return sorted(p.name for p in content.iterdir() if (p / "publication.yaml").is_file())
 
 
+def name_problems(content: Path, publication: str, editions: list[str], theme: str | None) -> list[Problem]:
+    """Names given on the command line are names: `../../x` would read outside content/ or layouts/ and
+    write outside out/."""
+    found = [("publication", publication, f"folder of {content.name}/", content)]
+    found += [("edition", edition, f"file of {publication}/editions/", content / publication) for edition in editions]
+    if theme is not None:
+        found.append(("theme", theme, "folder of layouts/", LAYOUTS))
+    return [Problem(place, 0, message) for kind, name, where, place in found
+            if (message := plain_name_problem(kind, name, where))]
+
+
 def output_path(out: Path, name: str, variant: str, edition: str | None = None) -> Path:
     stem = f"{name}-{edition}" if edition else name
     return out / name / f"{stem}-{variant}.pdf"
@@ -74,6 +87,9 @@ class Builder:
         self.last_assembly: dict[str, Any] = {}
 
     def load(self, name: str, edition: str | None = None) -> tuple[Publication, Theme, list[Problem]]:
+        refused = name_problems(self.content, name, [edition] if edition else [], self.theme_override)
+        if refused:
+            raise ContentError(refused)
         root = self.content / name
         if not (root / "publication.yaml").is_file():
             known = publication_names(self.content) if self.content.is_dir() else []
@@ -93,14 +109,19 @@ class Builder:
         captured = WeasyWarnings(UNRESOLVED_ANCHOR if in_parts else None)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(captured)
+        cache_warnings = CacheWarnings()
+        cache_log.addHandler(cache_warnings)
         try:
             render = self.render_in_parts if in_parts else self.render_whole
             pdf, pages, identity = render(publication, theme, variant)
         finally:
             logger.removeHandler(captured)
+            cache_log.removeHandler(cache_warnings)
         located = [*warnings, *theme.warnings, *self.renderer.stylesheet_warnings(theme, variant)]
-        all_warnings = [str(p) for p in located] + [f"weasyprint: {m}" for m in captured.messages]
-        if self.strict and all_warnings:
+        # A damaged cache entry was rebuilt: reported, but not a problem of the content (--strict ignores it).
+        all_warnings = [str(p) for p in [*located, *cache_warnings.problems]] + \
+            [f"weasyprint: {m}" for m in captured.messages]
+        if self.strict and (located or captured.messages):
             # --strict: a warning stops the build before anything is written, at the same place.
             raise ContentError([Problem(p.path, p.line, p.message) for p in located] +
                                [Problem(publication.root, 0, f"renderer: {m}") for m in captured.messages])
@@ -243,10 +264,19 @@ def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> se
 
 
 def _read_leads(path: Path) -> set[str]:
-    try:
-        return set(json.loads(path.read_text()))
-    except (OSError, ValueError):
+    """The chapters that had a lead page last time (a guess that the layout loop confirms)."""
+    data = read_entry(path)
+    if data is None:
         return set()
+    leads = None
+    try:
+        leads = json.loads(data)
+    except ValueError:
+        pass
+    if not isinstance(leads, list) or not all(isinstance(anchor, str) for anchor in leads):
+        damaged(path, "not a list of chapter anchors", "decided again")
+        return set()
+    return set(leads)
 
 
 def _has_layout(publication: Publication, layout: str, index: int) -> bool:

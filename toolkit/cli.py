@@ -143,6 +143,12 @@ def _build_editions(publications: tuple[str, ...], editions: tuple[str, ...], va
     if len(publications) != 1:
         raise click.UsageError("--edition needs exactly one PUBLICATION")
     publication = publications[0]
+    from .build import name_problems
+
+    refused = name_problems(content, publication, [e for e in editions if e not in ("all", "national")], theme)
+    if refused:
+        _report_problems(ContentError(refused))
+        return 1
     names = _edition_list(content / publication, publication, editions)
 
     def progress(index: int, total: int, entry: Any) -> None:

@@ -12,16 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from .errors import ContentError, Problem, Problems
 from .html import slugify, walk_blocks
-from .load import parse_yaml, read_part, read_text
+from .load import Located, RawPublication, parse_yaml, read_part, read_text
 from .messages import did_you_mean
 from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
                      Publication, PublicationMeta, Strict, _check_region)
+from .resources import plain_name_problem
 from .theme import deep_merge
-from .validate import Context, validate_body, validate_located
+from .validate import (Context, check_fields, check_layouts_folder, describe_error, validate_body,
+                       validate_located)
 
 OVERSEAS = ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte")
 EDITIONS = "editions"
@@ -52,14 +54,22 @@ def edition_names(root: Path) -> list[str]:
 def load_overlay(root: Path, name: str) -> tuple[EditionOverlay, Any]:
     """Read and validate an edition overlay; problems are reported with the overlay's file and line."""
     problems = Problems()
+    refused = plain_name_problem("edition", name, f"file of {root.name}/{EDITIONS}/")
+    if refused:
+        raise ContentError([Problem(root / EDITIONS, 0, refused)])
     path = root / EDITIONS / f"{name}.yaml"
     if not path.is_file():
         known = ", ".join(edition_names(root)) or "none"
         guess = did_you_mean(name, edition_names(root))
         raise ContentError([Problem(path, 0, f"no edition '{name}'{guess} (known: {known})")])
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ContentError([Problem(path, 0, f"edition '{name}' leads outside the publication (symbolic link): "
+                                             "copy the file instead")])
     text = read_text(path, problems)
     located = parse_yaml(text or "", path, 1, problems)
     overlay = validate_located(EditionOverlay, located, problems) if not problems.errors else None
+    if overlay is not None:
+        check_fields(located, problems)  # the Markdown checks of any content field (introduction, titles...)
     problems.raise_if_any()
     assert isinstance(overlay, EditionOverlay)
     return overlay, located
@@ -77,13 +87,23 @@ def apply_edition(publication: Publication, name: str) -> Publication:
 
 
 def _merged_meta(publication: Publication, overlay: EditionOverlay, located: Any) -> PublicationMeta:
+    """publication.yaml with the overlay's `publication:` keys, checked as publication.yaml is: each
+    problem at the overlay's line of the key at fault."""
     base = publication.meta.model_dump(mode="python")
     merged = deep_merge(base, {"subtitle": f"Édition {overlay.region}", **overlay.publication})
+    problems = Problems()
     try:
-        return PublicationMeta.model_validate(merged)
-    except Exception as error:  # pydantic ValidationError: report it at the overlay's `publication:` key
-        raise ContentError([Problem(located.path, located.line_of(("publication",)),
-                                    f"publication: {error}".splitlines()[0])]) from None
+        meta = PublicationMeta.model_validate(merged)
+    except ValidationError as error:
+        for item in error.errors():
+            problems.error(located.path, located.line_of(("publication", *item["loc"])),
+                           "publication: " + describe_error(item, PublicationMeta))
+        raise ContentError(problems.items) from None
+    if "layouts" in overlay.publication:
+        raw = RawPublication(publication.root, Located({}, publication.root / "publication.yaml", 1))
+        check_layouts_folder(meta, raw, problems, where=(located.path, located.line_of(("publication", "layouts"))))
+    problems.raise_if_any()
+    return meta
 
 
 def regional_chapter(publication: Publication, overlay: EditionOverlay, name: str, located: Any) -> Part:
@@ -187,12 +207,15 @@ def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay, located: A
     folder = root / EDITIONS / name
     for index, file in enumerate(overlay.parts):
         path = folder / file
-        if not path.resolve().is_relative_to(folder.resolve()):
+        resolved = path.resolve()
+        # editions/<name>/ itself may be a symbolic link: the file must also be inside the publication.
+        if not resolved.is_relative_to(folder.resolve()) or not resolved.is_relative_to(root.resolve()):
             problems.error(located.path, located.line_of(("parts", index)),
                            f"part '{file}' is outside editions/{name}/: give a file name inside that folder")
             continue
         raw = read_part(path, problems)
         if raw is not None:
+            check_fields(raw.front, problems)
             body.extend(validate_body(raw.body, problems, Context(root)))
     problems.raise_if_any()
     return body

@@ -15,13 +15,22 @@ class Problem:
     level: str = "error"
 
     def __str__(self) -> str:
-        return f"{location(self.path, self.line)}: {self.level}: {self.message}"
+        return f"{location(self.path, self.line)}: {self.level}: {one_line(self.message)}"
 
 
 def location(path: Path | str, line: int) -> str:
     """`sections/01.md:12`, or the path alone when the line is unknown (0)."""
     readable = _readable(Path(path))
     return f"{readable}:{line}" if line else readable
+
+
+MAX_MESSAGE = 600  # characters: a message quotes values, never pages of the input
+
+
+def one_line(message: str) -> str:
+    """A message as one line of bounded length, whatever the values it quotes."""
+    text = " ".join(message.split())
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 
 def _readable(path: Path) -> str:

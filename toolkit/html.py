@@ -5,23 +5,27 @@ import hashlib
 import traceback
 
 import datetime as dt
+import math
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
+from types import ModuleType
 from typing import Any, Callable
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, pass_context)
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from markupsafe import Markup
 
 from . import markdown
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .paths import IMAGE_CACHE
-from .resources import print_ready_image
+from .resources import print_ready_image, short
 from .theme import Theme
 from .typography import french_html
 
@@ -61,6 +65,55 @@ def search_path(theme: Theme, overrides: list[Path]) -> list[Path]:
     return [*overrides, *theme.template_folders]
 
 
+# A publication's `layouts:` folder is content: its templates may read the data they are given, never
+# reach Python (`cycler.__init__.__globals__.os`), the file system (`publication.root.read_text()`) or
+# build values that exhaust the machine (`'x' * 10**10`, `9**99999999`).
+PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
+MAX_TEMPLATE_VALUE = 10_000_000  # characters or items a `*` may build; digits a `**` may give
+
+
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox (no `_` attributes, no mutation of lists and dicts, bounded `range`),
+    with paths reduced to their names and bounded arithmetic."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, PurePath) and attr not in PATH_ATTRIBUTES:
+            return False
+        if isinstance(value, ModuleType):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
+                and right > 0 and right * math.log10(abs(left)) > MAX_TEMPLATE_VALUE:
+            raise TemplateRuntimeError(f"'**' would give a number of more than {MAX_TEMPLATE_VALUE} digits")
+        if operator == "*" and _sized_product(left, right) > MAX_TEMPLATE_VALUE:
+            raise TemplateRuntimeError(f"'*' would build a value of more than {MAX_TEMPLATE_VALUE} characters "
+                                       "or items")
+        try:
+            return super().call_binop(context, operator, left, right)
+        except OverflowError as error:  # a float power too large
+            raise TemplateRuntimeError(f"'{operator}': {error}") from None
+
+
+def bounded_range(*args: int) -> range:
+    """`range` as the sandbox bounds it, failing as a template error rather than an OverflowError."""
+    try:
+        return safe_range(*args)
+    except OverflowError as error:
+        raise TemplateRuntimeError(str(error)) from None
+
+
+def _sized_product(left: Any, right: Any) -> int:
+    """The length `left * right` would have when one side is a string or a sequence, else 0."""
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(count, int):
+            return len(sequence) * count
+    return 0
+
+
 def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it.
 
@@ -79,8 +132,10 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     """`folders` in lookup order; each theme's own folder is also reachable as `!<theme>/`."""
     by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in theme_folders}
     loader = ChoiceLoader([FileSystemLoader([str(p) for p in folders]), PrefixLoader(by_name, delimiter="/")])
-    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = TemplateSandbox(loader=loader, autoescape=True, undefined=StrictUndefined,
+                          trim_blocks=True, lstrip_blocks=True)
+    del env.globals["lipsum"]  # filler text: a page never carries invented words
+    env.globals["range"] = bounded_range
     env.filters["md"] = lambda text: Markup(markdown.to_html(text)) if text else ""
     env.filters["mdi"] = lambda text: Markup(markdown.to_html(text, inline=True)) if text else ""
     env.filters["french_date"] = french_date
@@ -222,13 +277,16 @@ def build_html(publication: Publication, theme: Theme, variant: str,
 
 def template_problem(error: Exception, theme: Theme, overrides: list[Path]) -> Problem:
     """A runtime error of a template (an undefined attribute, a division by zero, endless recursion, a
-    missing include) located at the template line that raised it: Jinja puts the templates' own file
-    and line in the traceback."""
+    missing include, a sandbox refusal) located at the template line that raised it: Jinja puts the
+    templates' own file and line in the traceback."""
     where: tuple[Path | str, int] = (theme.folders[0], 0)
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.endswith(".html") and Path(frame.filename).is_file():
             where = (Path(frame.filename), frame.lineno or 0)
             break
+    if isinstance(error, SecurityError):
+        return Problem(*where, f"template: {short(str(error)).rstrip('.')}: a template may only use the "
+                               "content and theme values it is given (no Python internals, no files)")
     if isinstance(error, TemplateNotFound):
         folders = ", ".join(str(p) for p in search_path(theme, overrides))
         return Problem(*where, f"template '{error.name}' not found (searched {folders})")

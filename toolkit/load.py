@@ -15,7 +15,7 @@ from ruamel.yaml.reader import ReaderError
 
 from .errors import Problems
 from .messages import explain_yaml_error
-from .resources import short
+from .resources import MAX_TEXT_BYTES, short
 
 BLOCK_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<name>[A-Za-z][\w-]*)\s*$")
 BLOCK_CLOSE = re.compile(r"^(?P<colons>:{3,})\s*$")
@@ -221,6 +221,14 @@ def _expanded_size(value: Any, memo: dict[int, int] | None = None) -> int:
 def read_text(path: Path, problems: Problems) -> str | None:
     """Read a UTF-8 file, reporting a missing file or bad encoding instead of raising."""
     try:
+        # A named pipe or a device would block the read; a huge file would take minutes to lay out.
+        if path.exists() and not path.is_file():
+            problems.error(path, 0, "not a regular file: give a text file")
+            return None
+        if path.is_file() and path.stat().st_size > MAX_TEXT_BYTES:
+            problems.error(path, 0, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: split it into "
+                                    "several parts")
+            return None
         # utf-8-sig: a byte order mark (some Windows editors add one) is dropped, not read as text
         # that hides the front matter's first '---'.
         return path.read_text(encoding="utf-8-sig")
@@ -390,6 +398,9 @@ def read_publication(root: Path, problems: Problems) -> RawPublication | None:
         part_path = (root / "sections" / name)
         if "\0" in name or not _inside(part_path, root):
             problems.error(meta_path, line, f"part '{short(name)}' is outside the publication folder")
+            continue
+        if part_path.exists() and not _is_file(part_path):  # a named pipe would block the read
+            problems.error(meta_path, line, f"part '{short(name)}' is not a regular file: give a text file")
             continue
         if not _is_file(part_path):
             problems.error(meta_path, meta.line_of(("parts", index)),

@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 from .html import assign_anchors, build_html, document_date, slugify
 from .models import CaseStudy, Part, Publication
+from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
 
@@ -136,19 +137,30 @@ class UnitCache:
         self.folder = folder
 
     def get(self, key: str) -> Laid | None:
-        pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
-        if not (pdf.is_file() and meta.is_file()):
+        """The entry, or None when there is none or it fails its checks (then it is reported)."""
+        meta_path = self.folder / f"{key}.json"
+        meta, pdf = read_entry(meta_path), read_entry(self.folder / f"{key}.pdf")
+        if meta is None or pdf is None:
             return None
-        data = json.loads(meta.read_text())
-        return Laid(pdf.read_bytes(), data["anchors"], [[tuple(b) for b in p] for p in data["bookmarks"]],
-                    data["blank"])
+        try:
+            data = json.loads(meta)
+            laid = Laid(pdf, data["anchors"], [[(int(b[0]), str(b[1])) for b in p] for p in data["bookmarks"]],
+                        data["blank"])
+            checked = data["key"] == key and data["pdf_sha256"] == digest(pdf) and laid.pages > 0 \
+                and len(laid.bookmarks) == len(laid.blank) == laid.pages
+        except (ValueError, TypeError, KeyError, IndexError):
+            checked = False
+        if not checked:
+            damaged(meta_path, "its PDF or its page list does not match its hash and key", "laid out again")
+            return None
+        return laid
 
     def put(self, key: str, laid: Laid) -> None:
-        from .pdf import write_atomic
-
+        """The PDF first, then its description with the PDF's hash: an entry is complete once both are."""
         write_atomic(self.folder / f"{key}.pdf", laid.pdf)
         write_atomic(self.folder / f"{key}.json", json.dumps(
-            {"anchors": laid.anchors, "bookmarks": laid.bookmarks, "blank": laid.blank}).encode())
+            {"key": key, "pdf_sha256": digest(laid.pdf), "anchors": laid.anchors, "bookmarks": laid.bookmarks,
+             "blank": laid.blank}).encode())
 
 
 def files_digest(paths: list[Path]) -> str:
@@ -498,9 +510,14 @@ class Assembler:
                    self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
 
     def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
+        """The forms of the previous build (only a guess: a wrong one costs a wave of layout)."""
+        data = read_entry(self.memory)
+        if data is None:
+            return {}
         try:
-            return {int(k): (bool(v[0]), bool(v[1])) for k, v in json.loads(self.memory.read_text()).items()}
-        except (OSError, ValueError):
+            return {int(k): (bool(v[0]), bool(v[1])) for k, v in json.loads(data).items()}
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            damaged(self.memory, "not a plan of unit forms", "planned again")
             return {}
 
     def _write_guesses(self, the_plan: Any) -> None:

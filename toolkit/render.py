@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
+from .resources import MAX_RESOURCE_BYTES
 from .theme import Theme
 
 # Print: PDF/X-4 with the CMYK output intent; screen: tagged PDF/UA-1.
@@ -38,6 +39,11 @@ def closed_fetcher(roots: tuple[Path, ...], refused: list[str]) -> Any:
             if path is None or not any(path.is_relative_to(root) for root in resolved_roots):
                 refused.append(url)
                 raise RefusedResource(f"refused resource outside the project: {url[:120]}")
+            # A named pipe would block the build forever, a device or a huge file exhaust it.
+            if not path.is_file() or path.stat().st_size > MAX_RESOURCE_BYTES:
+                refused.append(url)
+                raise RefusedResource(f"refused resource (not a regular file, or larger than "
+                                      f"{MAX_RESOURCE_BYTES // 2**20} MB): {url[:120]}")
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
 

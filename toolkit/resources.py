@@ -10,12 +10,29 @@ IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MAX_PIXELS = 60_000_000       # about 9 500 × 6 300: bigger is a mistake or a decompression bomb
 MAX_BYTES = 60 * 1024 * 1024
 MAX_NAME = 255                # bytes: the longest file name most file systems accept
+# A text file of content (part, YAML, CSV): 4 MB is a book of a thousand pages of prose; a 50 MB part laid out
+# for minutes at 2.6 GB.
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+# Any file the renderer reads (fonts, ICC profiles, images, stylesheets).
+MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 
 
 def short(text: str, limit: int = 120) -> str:
     """A value as quoted in a message: one line, at most `limit` characters (a data: URL can be megabytes)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# What the command line names — a publication, an edition, a theme — is a folder or file name, never a path.
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+def plain_name_problem(kind: str, name: str, where: str) -> str | None:
+    """Why `name` is not the plain name of a `kind` (a folder or file of `where`), or None."""
+    if PLAIN_NAME.match(name):
+        return None
+    return (f"{kind} '{short(name)}' is not a name: give the name of a {where} (letters, digits, '-' and '_'; "
+            "no '/' nor '..')")
 
 
 def folder_name_problem(name: str) -> str | None:

@@ -15,7 +15,7 @@ from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo,
                      PublicationMeta)
 from .messages import did_you_mean
 from .markdown import MAX_DEPTH, MAX_WORD, findings
-from .resources import image_file_problem, short
+from .resources import MAX_TEXT_BYTES, image_file_problem, short
 from .theme import load_theme
 
 
@@ -155,21 +155,23 @@ def check_fields(fields: Located, problems: Problems) -> None:
     walk(fields.value, ())
 
 
-def check_layouts_folder(meta: PublicationMeta, raw: RawPublication, problems: Problems) -> None:
+def check_layouts_folder(meta: PublicationMeta, raw: RawPublication, problems: Problems,
+                         where: tuple[Path, int] | None = None) -> None:
     """`layouts:` templates are read as they are: the folder and every file in it stay inside the
-    publication (a symbolic link to /etc would otherwise put any readable file into the PDF)."""
+    publication (a symbolic link to /etc would otherwise put any readable file into the PDF).
+    `where`: the file and line that set `layouts:` when it is not publication.yaml (an edition overlay)."""
     if not meta.layouts:
         return
-    line = raw.meta.line_of(("layouts",))
+    path_, line = where or (raw.meta.path, raw.meta.line_of(("layouts",)))
     root = raw.root.resolve()
     folder = raw.root / meta.layouts
     if not folder.is_dir():
-        problems.error(raw.meta.path, line, f"layouts folder '{meta.layouts}' not found in the publication")
+        problems.error(path_, line, f"layouts folder '{short(meta.layouts)}' not found in the publication")
         return
     for path in [folder, *folder.rglob("*")]:
         if not path.resolve().is_relative_to(root):
-            problems.error(raw.meta.path, line, f"layouts: '{path.relative_to(raw.root)}' leads outside the "
-                                                "publication (symbolic link): copy the file instead")
+            problems.error(path_, line, f"layouts: '{short(str(path.relative_to(raw.root)))}' leads outside the "
+                                        "publication (symbolic link): copy the file instead")
             return
 
 
@@ -281,6 +283,9 @@ def data_file_readable(block: Any, raw: RawBlock, context: Context, problems: Pr
         if not resolved.is_relative_to(data_dir.resolve()) or not resolved.is_relative_to(context.root.resolve()):
             problems.error(raw.path, line, f"data file '{short(name)}' leads outside the publication "
                                            "(symbolic link): copy the file instead")
+            return False
+        if resolved.stat().st_size > MAX_TEXT_BYTES:
+            problems.error(path, 0, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: split it")
             return False
         data = resolved.read_bytes()
     except OSError as error:

@@ -11,6 +11,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from ..cache import damaged, digest, read_entry
 from . import render
 from .models import ChartBlock, Where, load_chart_data
 from .style import ChartStyle
@@ -59,12 +60,26 @@ def render_chart_cached(block: ChartBlock, style: ChartStyle, data_dir: Path,
     cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
     key = cache_key(block, style, data_dir, where)
     path = cache_dir / key[:2] / f"{key}.svg"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        pass
+    cached = _read_checked(path)
+    if cached is not None:
+        return cached
     svg = render.render_chart(block, style, data_dir, where=where)
-    _write_atomic(path, svg)
+    _write_atomic(path, svg + f"{SEAL}{digest(svg.encode())} -->\n")
+    return svg
+
+
+# Each cached SVG ends with the hash of what comes before: a truncated or edited file is drawn again.
+SEAL = "\n<!-- toolkit-cache sha256="
+
+
+def _read_checked(path: Path) -> str | None:
+    data = read_entry(path)
+    if data is None:
+        return None
+    svg, _, seal = data.decode("utf-8", "replace").rpartition(SEAL)
+    if not svg or seal != f"{digest(svg.encode())} -->\n":
+        damaged(path, "its content does not match its hash", "drawn again")
+        return None
     return svg
 
 
@@ -75,6 +90,8 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ContentError, Problem
+from ..resources import MAX_TEXT_BYTES
 from . import geo
 from .numbers import NotANumber, parse_number
 
@@ -206,6 +207,8 @@ def _file_rows(block: ChartBlock, data_dir: Path, where: Where) -> tuple[list[_R
         return [], [Problem(where[0], where[1], f"data file {name!r} must be inside the data/ folder")]
     if not path.is_file():
         return [], [Problem(where[0], where[1], f"data file {name!r} not found in {data_dir}")]
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        return [], [Problem(path, 0, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: split it")]
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         return _csv_rows(block, path, text)
