@@ -17,7 +17,7 @@ from .parts import Assembler, _is_blank, default_executor, split_units
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
-from .render import Renderer, WeasyWarnings
+from .render import Renderer, RendererFailure, WeasyWarnings
 from .theme import Theme, load_theme
 from .validate import load_publication
 
@@ -91,6 +91,9 @@ class Builder:
         try:
             render = self.render_in_parts if in_parts else self.render_whole
             pdf, pages, identity = render(publication, theme, variant)
+        except RendererFailure as failure:
+            # In parts builds it comes back from a worker process, located there.
+            raise ContentError([failure.problem(publication.root, publication.root / "publication.yaml")]) from None
         finally:
             logger.removeHandler(captured)
         located = [*warnings, *theme.warnings, *self.renderer.stylesheet_warnings(theme, variant)]
