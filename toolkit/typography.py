@@ -4,13 +4,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
-from html import escape
+from html import escape, unescape
 
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
 NBSP = "\u00a0"   # no-break space: before : and between a number and its unit
 
 # Elements whose text is code or data, never prose.
 RAW_TEXT_ELEMENTS = {"script", "style", "code", "pre", "svg", "math", "kbd", "samp"}
+# Elements whose text gets the rules but no markup (it is metadata, or inside a kept compound).
+PLAIN_TEXT_ELEMENTS = {"title", "textarea", "option"}
 
 _SPACES = "[ \u00a0\u202f]"
 RULES: list[tuple[re.Pattern[str], str]] = [
@@ -43,62 +45,128 @@ RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-NBHY = "\u2011"  # non-breaking hyphen
-COMPOUND = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
-SHORT_COMPOUND = 18
+# Compounds typed with '-' keep that character, so that what a reader searches and copies is what the
+# writer typed (a non-breaking hyphen U+2011 extracts as U+2010 or U+2011 depending on the font
+# subset). Short ones are kept on one line by markup instead: WeasyPrint 70 mis-breaks justified lines
+# at the hyphen of a compound ("centres-" then "villes," alone on a line), and a reader that joins a
+# line-end hyphen reads "Pierrefittesur-Seine". Longer ones may still break after a hyphen.
+COMPOUND = re.compile(r"(?<![\w/.@-])[^\W_]+(?:-[^\W_]+)+(?![\w/@-]|\.\w)")
+LONGEST_UNBROKEN_COMPOUND = 24
+NOBR_CLASS = "nobr"
 
 
 def _keep_compound(match: re.Match[str]) -> str:
-    # WeasyPrint 70 mis-breaks justified lines at the hyphen of a compound word ("centres-" then
-    # "villes," alone on a line): short compounds stay whole; long ones may still break at a hyphen.
     word = match.group(0)
-    return word.replace("-", NBHY) if len(word) <= SHORT_COMPOUND else word
+    if len(word) > LONGEST_UNBROKEN_COMPOUND:
+        return word
+    return f'<span class="{NOBR_CLASS}">{word}</span>'
 
 
 def french_text(text: str) -> str:
     """Apply the French rules to plain text (no markup inside)."""
     for pattern, replacement in RULES:
         text = pattern.sub(replacement, text)
-    return COMPOUND.sub(_keep_compound, text)
+    return text
+
+
+# Web and mail addresses in escaped text: with a scheme, from www., or a bare domain (agence.gouv.fr),
+# without the punctuation that ends the sentence after them.
+URL = re.compile(r"""(?<![\w@/.-])(?:(?:https?://|mailto:|www\.)[^\s<>"]+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"""
+                 r"""[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/[^\s<>"]*?)?)(?=[.,;:!?)\]»\u202f\u00a0]*(?:\s|<|$))""")
+# A URL may break after these, with no hyphen added. Not after '-': readers take a '-' at a line end
+# for a hyphenation and drop it ("agencecohesion"), so the address would not copy as typed; the
+# pieces with a '-' are kept whole (a line may break after a '-' otherwise, hyphens: none or not).
+URL_BREAK_AFTER = re.compile(r"(?:(?<=&amp;)|(?<=[.?=@])|(?<=/)(?!/))(?!$)")
+
+
+def _url(match: re.Match[str]) -> str:
+    pieces = URL_BREAK_AFTER.split(match.group(0))
+    kept = [f'<span class="{NOBR_CLASS}">{piece}</span>' if "-" in piece else piece for piece in pieces]
+    return '<span class="url">' + "<wbr>".join(kept) + "</span>"
+
+
+def text_markup(escaped: str) -> str:
+    """Markup added to escaped text of running prose: addresses break only after / . ? & = @ (class
+    url: not hyphenated), short compounds are kept on one line."""
+    pieces = []
+    last = 0
+    for match in URL.finditer(escaped):
+        pieces += [COMPOUND.sub(_keep_compound, escaped[last:match.start()]), _url(match)]
+        last = match.end()
+    pieces.append(COMPOUND.sub(_keep_compound, escaped[last:]))
+    return "".join(pieces)
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                 "track", "wbr"}
+MARKED_SPANS = {"nobr", "url"}  # made here: their text has had the rules already
 
 
 class _TextOnly(HTMLParser):
-    """Re-emits HTML unchanged except its text nodes, which get the French rules."""
+    """Re-emits HTML unchanged except its text, which gets the French rules. The text between two tags
+    is taken whole (entities decoded), so that a rule sees an address or a word across `&amp;`."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
-        self.raw_depth = 0
+        self.text: list[str] = []  # the text since the last tag, as written
+        # Open elements and how their text is treated: "raw" (code, data: left alone), "plain" (the rules
+        # but no markup: metadata), None (running text).
+        self.open: list[tuple[str, str | None]] = []
+
+    @property
+    def mode(self) -> str | None:
+        modes = [mode for _, mode in self.open if mode]
+        return "raw" if "raw" in modes else (modes[-1] if modes else None)
+
+    def flush(self) -> None:
+        if not self.text:
+            return
+        written, self.text = "".join(self.text), []
+        if self.mode == "raw":
+            self.out.append(written)
+            return
+        text = escape(french_text(unescape(written)), quote=False)
+        self.out.append(text if self.mode == "plain" else text_markup(text))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in RAW_TEXT_ELEMENTS:
-            self.raw_depth += 1
+        self.flush()
+        if tag not in VOID_ELEMENTS:
+            marked = tag == "span" and dict(attrs).get("class") in MARKED_SPANS
+            self.open.append((tag, "raw" if tag in RAW_TEXT_ELEMENTS or marked
+                              else "plain" if tag in PLAIN_TEXT_ELEMENTS else None))
         self.out.append(self.get_starttag_text() or "")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.flush()
         self.out.append(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in RAW_TEXT_ELEMENTS and self.raw_depth:
-            self.raw_depth -= 1
+        self.flush()
+        names = [name for name, _ in self.open]
+        if tag in names:
+            del self.open[len(names) - 1 - names[::-1].index(tag):]
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
-        self.out.append(data if self.raw_depth else escape(french_text(data), quote=False))
+        self.text.append(data)
 
     def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
+        self.text.append(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
+        self.text.append(f"&#{name};")
 
     def handle_comment(self, data: str) -> None:
+        self.flush()
         self.out.append(f"<!--{data}-->")
 
     def handle_decl(self, decl: str) -> None:
+        self.flush()
         self.out.append(f"<!{decl}>")
 
     def handle_pi(self, data: str) -> None:
+        self.flush()
         self.out.append(f"<?{data}>")
 
 
@@ -109,6 +177,7 @@ def french_html(html: str) -> str:
     # (a bare ' is valid both in text and in double-quoted attributes).
     parser.feed(html.replace("&#39;", "'"))
     parser.close()
+    parser.flush()
     # An unclosed raw-text element (`<style>` without `</style>`) is left unparsed by HTMLParser,
     # which would drop it: keep it as it was.
     return "".join(parser.out) + parser.rawdata
