@@ -102,11 +102,11 @@ VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "li
 MARKED_SPANS = {"nobr", "url"}  # made here: their text has had the rules already
 INLINE_ELEMENTS = {"a", "abbr", "b", "cite", "del", "em", "i", "ins", "mark", "q", "s", "small", "span",
                    "strong", "sub", "sup", "u"}
-# A no-break space that ends a text right before an inline element ("le «\u202f<strong>Prix") goes
-# inside that element: WeasyPrint 70 measures the trailing space that Pango leaves out, finds the
-# text too wide when it looks for a break before the element, and keeps only its first word on the
-# line ("Deveco," or "La" alone, the rest on the next line).
-TRAILING_NO_BREAK_SPACE = re.compile("[\u00a0\u202f]+$")
+# The spaces that end a text right before an inline element ("par le «\u202f<strong>Prix", "les
+# collectivités <strong>dans") go inside that element: WeasyPrint 70 measures the trailing space that
+# Pango leaves out, so it finds a text that fits too wide, and keeps only its first word on the line
+# (the lone "La", "Deveco," or a hyphenated "accom-", the rest on the next line).
+TRAILING_SPACE = re.compile("[ \t\n\u00a0\u202f]+$")
 
 
 class _TextOnly(HTMLParser):
@@ -120,7 +120,7 @@ class _TextOnly(HTMLParser):
         # Open elements and how their text is treated: "raw" (code, data: left alone), "plain" (the rules
         # but no markup: metadata), None (running text).
         self.open: list[tuple[str, str | None]] = []
-        self.carried = ""  # no-break spaces moved to the start of the next inline element's text
+        self.carried = ""  # spaces moved to the start of the next inline element's text
 
     @property
     def mode(self) -> str | None:
@@ -138,9 +138,10 @@ class _TextOnly(HTMLParser):
             return
         text = french_text(unescape(written))
         if self.carried:
-            text = text if text.startswith(self.carried[0]) else self.carried + text
+            # (Typeset twice, the element's text already starts with them.)
+            text = text if text[:1].isspace() else self.carried + text
             self.carried = ""
-        if next_tag in INLINE_ELEMENTS and (space := TRAILING_NO_BREAK_SPACE.search(text)):
+        if next_tag in INLINE_ELEMENTS and (space := TRAILING_SPACE.search(text)):
             text, self.carried = text[:space.start()], space.group(0)
         text = escape(text, quote=False)
         self.out.append(text if self.mode == "plain" else text_markup(text))
