@@ -69,31 +69,35 @@ def french_text(text: str) -> str:
     return text
 
 
-# Web and mail addresses in escaped text: with a scheme, from www., or a bare domain (agence.gouv.fr),
+# Web and mail addresses in text: with a scheme, from www., or a bare domain (agence.gouv.fr),
 # without the punctuation that ends the sentence after them.
 URL = re.compile(r"""(?<![\w@/.-])(?:(?:https?://|mailto:|www\.)[^\s<>"]+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"""
-                 r"""[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/[^\s<>"]*?)?)(?=[.,;:!?)\]»\u202f\u00a0]*(?:\s|<|$))""")
+                 r"""[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/[^\s<>"]*?)?)(?=[.,;:!?)\]»\u202f\u00a0]*(?:\s|$))""")
 # A URL may break after these, with no hyphen added. Not after '-': readers take a '-' at a line end
 # for a hyphenation and drop it ("agencecohesion"), so the address would not copy as typed; the
 # pieces with a '-' are kept whole (a line may break after a '-' otherwise, hyphens: none or not).
-URL_BREAK_AFTER = re.compile(r"(?:(?<=&amp;)|(?<=[.?=@])|(?<=/)(?!/))(?!$)")
+URL_BREAK_AFTER = re.compile(r"(?:(?<=[&.?=@])|(?<=/)(?!/))(?!$)")
 
 
-def _url(match: re.Match[str]) -> str:
-    pieces = URL_BREAK_AFTER.split(match.group(0))
+def _url(address: str) -> str:
+    pieces = [escape(piece, quote=False) for piece in URL_BREAK_AFTER.split(address)]
     kept = [f'<span class="{NOBR_CLASS}">{piece}</span>' if "-" in piece else piece for piece in pieces]
     return '<span class="url">' + "<wbr>".join(kept) + "</span>"
 
 
-def text_markup(escaped: str) -> str:
-    """Markup added to escaped text of running prose: addresses break only after / . ? & = @ (class
-    url: not hyphenated), short compounds are kept on one line."""
+def _prose(text: str) -> str:
+    return COMPOUND.sub(_keep_compound, escape(text, quote=False))
+
+
+def text_markup(text: str) -> str:
+    """Running text as HTML: addresses break only after / . ? & = @ (class url: not hyphenated),
+    short compounds are kept on one line (class nobr), the rest escaped."""
     pieces = []
     last = 0
-    for match in URL.finditer(escaped):
-        pieces += [COMPOUND.sub(_keep_compound, escaped[last:match.start()]), _url(match)]
+    for match in URL.finditer(text):
+        pieces += [_prose(text[last:match.start()]), _url(match.group(0))]
         last = match.end()
-    pieces.append(COMPOUND.sub(_keep_compound, escaped[last:]))
+    pieces.append(_prose(text[last:]))
     return "".join(pieces)
 
 
@@ -143,13 +147,12 @@ class _TextOnly(HTMLParser):
             self.carried = ""
         if next_tag in INLINE_ELEMENTS and (space := TRAILING_SPACE.search(text)):
             text, self.carried = text[:space.start()], space.group(0)
-        text = escape(text, quote=False)
-        self.out.append(text if self.mode == "plain" else text_markup(text))
+        self.out.append(escape(text, quote=False) if self.mode == "plain" else text_markup(text))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.flush(tag)
+        marked = tag == "span" and dict(attrs).get("class") in MARKED_SPANS
+        self.flush(None if marked else tag)  # (the space before a span made here stayed outside it)
         if tag not in VOID_ELEMENTS:
-            marked = tag == "span" and dict(attrs).get("class") in MARKED_SPANS
             self.open.append((tag, "raw" if tag in RAW_TEXT_ELEMENTS or marked
                               else "plain" if tag in PLAIN_TEXT_ELEMENTS else None))
         self.out.append(self.get_starttag_text() or "")
