@@ -20,7 +20,7 @@ from .models import Article, CaseStudy, Part, Publication
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image
 from .theme import Theme
-from .typography import french_html
+from .typography import french_html, french_text
 
 
 def slugify(text: str) -> str:
@@ -84,6 +84,9 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.globals["render"] = _render_block
     env.globals["column_runs"] = column_runs
     env.filters["source_of"] = _mark_part
+    # Text printed from an attribute (the running head's data-running): the typography stage only
+    # sets text nodes, so the template applies the rules (curly apostrophes, no-break spaces).
+    env.filters["typeset"] = lambda text: french_text(str(text)) if text else ""
     return env
 
 

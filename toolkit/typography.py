@@ -6,8 +6,12 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from html import escape, unescape
 
-NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
-NBSP = "\u00a0"   # no-break space: before : and between a number and its unit
+NNBSP = "\u202f"  # narrow no-break space: before : ; ! ? and inside « »
+NBSP = "\u00a0"   # no-break space: between a number and its unit, a day and its month
+# Before ':' the space is a narrow no-break space too: WeasyPrint stretches U+00A0 like a word space in
+# justified lines, and a colon drifting away from its word reads badly; U+202F keeps its width.
+COLON_SPACE = NNBSP
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 
 # Elements whose text is code or data, never prose.
 RAW_TEXT_ELEMENTS = {"script", "style", "code", "pre", "svg", "math", "kbd", "samp"}
@@ -28,16 +32,21 @@ RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<=[^\s\u00a0\u202f(\[]){_SPACES}?([;!?])(?![\w/=&])"), NNBSP + r"\1"),
     # The same at the start of a text node, after an inline tag: "<b>oui</b> !".
     (re.compile(rf"^{_SPACES}([;!?])(?![\w/=&])"), NNBSP + r"\1"),
-    (re.compile(rf"^{_SPACES}:(?=\s|$)"), NBSP + ":"),
+    (re.compile(rf"^{_SPACES}:(?=\s|$)"), COLON_SPACE + ":"),
     # No-break space before a colon that ends a word (not in times 10:30 or URLs http://).
     # (Not after another colon: '::' would gain a space at each pass.)
-    (re.compile(rf"(?<=[^\s\u00a0\u202f\d:]){_SPACES}?:(?=\s|$)"), NBSP + ":"),
-    (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), NBSP + ":"),
+    (re.compile(rf"(?<=[^\s\u00a0\u202f\d:]){_SPACES}?:(?=\s|$)"), COLON_SPACE + ":"),
+    (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), COLON_SPACE + ":"),
     # Thousands: digit groups separated by a space become narrow no-break spaces (1 733, 18 088).
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),
     # Units and signs after a number: 63 %, 19,5 M€, 2 Mds€, 43,2 ans stay on the number's line.
     (re.compile(r"(?<=\d)[ \u202f]?(%|‰|€|M€|Mds€|Md€|k€)(?!\w)"), NBSP + r"\1"),
     (re.compile(r"(?<=\d) (millions?|milliards?|ans|agents|km|m²|ha)\b"), NBSP + r"\1"),
+    # A day stays with its month: "9 et 10 novembre", "1er janvier" never end a line before the month.
+    (re.compile(rf"(?<![\d,.])(\d{{1,2}}(?:er)?) ({MONTHS})\b", re.IGNORECASE), r"\1" + NBSP + r"\2"),
+    # … and a range of days with them: "9 et 10 novembre", "du 25 au 30 octobre".
+    (re.compile(rf"(?<![\d,.])(\d{{1,2}}(?:er)?) (et|au) (?=\d{{1,2}}(?:er)?\u00a0(?:{MONTHS})\b)", re.IGNORECASE),
+     r"\1" + NBSP + r"\2" + NBSP),
     # Ordinal and honorific abbreviations keep their word: n° 3, M. Dupont.
     (re.compile(r"\b(n°|N°|M\.|Mme|Dr) (?=\w)"), r"\1" + NBSP),
     # Dash between spaces: the space before it must not break.
@@ -60,6 +69,14 @@ def _keep_compound(match: re.Match[str]) -> str:
     if len(word) > LONGEST_UNBROKEN_COMPOUND:
         return word
     return f'<span class="{NOBR_CLASS}">{word}</span>'
+
+
+APOSTROPHE = RULES[0][0]
+
+
+def curly_apostrophes(text: str) -> str:
+    """l'ANCT → l’ANCT: for text drawn outside the HTML (chart labels)."""
+    return APOSTROPHE.sub("\u2019", text)
 
 
 def french_text(text: str) -> str:
