@@ -51,7 +51,10 @@ def publication_text() -> str:
                "  - value: \"507\"\n    label: tiers-lieux\n:::\n")
     article = (":::: article\ntitle: Ingénierie\nkicker: Accompagnement en ingénierie\n---\n"
                f"{paragraph(3)}\n::::\n")
-    return f"---\nlayout: page\ntitle: Des textes\ncolumns: 2\n---\n{figures}\n{body}\n\n{article}\n{bold}\n"
+    chart = ("::: chart\ntype: bar\ntitle: Projets de l'Agence\nalt: \"Projets : 3 dans l'Ain, 2 dans l'Aude.\"\n"
+             "source: l'Agence\ndata:\n  - {label: \"l'Ain\", value: 3}\n  - {label: \"l'Aude\", value: 2}\n:::\n")
+    return (f"---\nlayout: page\ntitle: Des textes de l'Agence\nrunning_title: L'Agence et ses textes\n"
+            f"columns: 2\n---\n{figures}\n{chart}\n{body}\n\n{article}\n{bold}\n")
 
 
 @pytest.fixture(scope="session")

@@ -59,3 +59,12 @@ def link_targets(path) -> set[str]:
 def test_every_form_of_address_is_a_link_on_screen(text_build) -> None:
     targets = link_targets(text_build["screen"].path)
     assert set(URLS.values()) <= targets, set(URLS.values()) - targets
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_apostrophes_are_curly_everywhere_even_in_running_heads_and_charts(texts, variant) -> None:
+    for reader, text in texts[variant].items():
+        assert "'" not in text, (reader, re.findall(r".{15}'.{15}", text)[:5])
+    pages = texts[variant]["pdftotext"].split("\f")
+    assert any("l’agence et ses textes" in page.casefold() for page in pages[1:])  # the running head
+    assert "l’Ain" in texts[variant]["pdftotext"]  # a chart label
