@@ -20,7 +20,7 @@ from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
 from .pdf import PageRoles, postprocess, write_atomic
 from .tags import finish_tags, link_descriptions
-from .render import Renderer, WeasyWarnings
+from .render import Renderer, RendererFailure, WeasyWarnings
 from .resources import plain_name_problem
 from .theme import Theme, load_theme
 from .validate import load_publication
@@ -114,6 +114,9 @@ class Builder:
         try:
             render = self.render_in_parts if in_parts else self.render_whole
             pdf, pages, identity = render(publication, theme, variant)
+        except RendererFailure as failure:
+            # In parts builds it comes back from a worker process, located there.
+            raise ContentError([failure.problem(publication.root, publication.root / "publication.yaml")]) from None
         finally:
             logger.removeHandler(captured)
             cache_log.removeHandler(cache_warnings)

@@ -27,7 +27,7 @@ from .models import Article, CaseStudy, Part, Publication
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .theme import Theme
-from .typography import french_html
+from .typography import french_html, french_text
 
 
 def slugify(text: str) -> str:
@@ -141,7 +141,41 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.filters["french_date"] = french_date
     env.filters["year_apart"] = year_apart
     env.globals["render"] = _render_block
+    env.globals["column_runs"] = column_runs
+    env.filters["source_of"] = _mark_part
+    # Text printed from an attribute (the running head's data-running): the typography stage only
+    # sets text nodes, so the template applies the rules (curly apostrophes, no-break spaces).
+    env.filters["typeset"] = lambda text: french_text(str(text)) if text else ""
     return env
+
+
+# Blocks set across both columns of a 2-column part.
+WIDE_BLOCKS = {"case-study", "callout", "directory"}
+
+
+def spans_columns(block: Any) -> bool:
+    """Whether a block of a 2-column part is set across the columns rather than in one of them."""
+    return (block.kind in WIDE_BLOCKS or getattr(block, "wide", False)
+            or (block.kind == "figures" and block.columns >= 3))
+
+
+def column_runs(blocks: list[Any], columns: int) -> list[tuple[bool, list[Any]]]:
+    """A part's body as (wide, blocks) runs: the blocks of a run share the text columns, a wide block
+    stands alone between runs. Wide blocks are not `column-span: all` inside one multi-column box:
+    WeasyPrint 70 loses its place in a spanning block that is split across pages (the skip stack of
+    the spanning child is shifted by its index) and stops with `assert not page_is_empty` or an
+    IndexError. Runs of columns alone break across pages correctly."""
+    if columns < 2:
+        return [(True, [block]) for block in blocks]
+    runs: list[tuple[bool, list[Any]]] = []
+    for block in blocks:
+        if spans_columns(block):
+            runs.append((True, [block]))
+        elif runs and not runs[-1][0]:
+            runs[-1][1].append(block)
+        else:
+            runs.append((False, [block]))
+    return runs
 
 
 def year_apart(title: str) -> Markup:
@@ -186,7 +220,33 @@ def _render_block(context: Any, block: Any, **extra: Any) -> Markup:
     """Render one block with its own template `blocks/<kind>.html` (the designer's override point)."""
     env: Environment = context.environment
     template = env.get_template(f"blocks/{block.kind}.html")
-    return Markup(template.render({**context.get_all(), "block": block, **extra}))
+    html = template.render({**context.get_all(), "block": block, **extra})
+    return Markup(mark_source(html, getattr(block, "_where", None), context["publication"].root))
+
+
+@pass_context
+def _mark_part(context: Any, html: str, part: Part) -> Markup:
+    """A part's HTML with its file on its first element (the part that starts there)."""
+    return Markup(mark_source(html, (part.source, 1), context["publication"].root))
+
+
+FIRST_TAG = re.compile(r"^(\s*(?:<!--.*?-->\s*)*<[a-zA-Z][\w-]*)", re.S)
+
+
+def mark_source(html: str, where: tuple[Path, int] | None, root: Path) -> str:
+    """The HTML of a block or part, its first element carrying `data-source="file:line"` (relative to
+    the publication) so that a renderer failure names what it was laying out (render.py)."""
+    if where is None:
+        return html
+    path, line = where
+    path = Path(path)
+    shown = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+    return FIRST_TAG.sub(lambda m: f'{m.group(1)} data-source="{escape_attribute(f"{shown}:{line}")}"', html,
+                         count=1)
+
+
+def escape_attribute(text: str) -> str:
+    return str(Markup.escape(text))
 
 
 def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[ContentsEntry]:

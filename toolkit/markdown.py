@@ -38,14 +38,16 @@ def _image(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyp
 
 
 def _setup(md: MarkdownIt) -> MarkdownIt:
-    md.enable(["table", "strikethrough"])
+    md.enable(["table", "strikethrough", "linkify"])
+    # Bare addresses are links: https://…, www.…, agence.gouv.fr (a known top-level domain: not
+    # rapport.pdf) and name@domain (mailto:).
     md.use(footnote_plugin)
     return md
 
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    md = _setup(MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": False}))
+    md = _setup(MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": True}))
     md.add_render_rule("html_inline", _html_inline)
     md.add_render_rule("html_block", _html_block)
     md.add_render_rule("image", _image)
@@ -80,7 +82,7 @@ class Finding:
 def _scanner() -> MarkdownIt:
     # The same syntax as `parser()`, but every link is kept as a link token, so that refused ones
     # can be reported (the renderer leaves them as plain text).
-    md = _setup(MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": False}))
+    md = _setup(MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": True}))
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     tokenize = md.block.tokenize
 

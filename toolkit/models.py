@@ -32,6 +32,10 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    # The block's file and line, set by validation: the HTML carries it (data-source) so that a
+    # renderer failure can name the block it was laying out.
+    _where: tuple[Path, int] | None = PrivateAttr(default=None)
+
 
 def _check_region(value: str | None) -> str | None:
     if value is not None and value not in REGIONS:
@@ -176,6 +180,7 @@ class Prose(BaseModel):
     """Markdown text between blocks (made by the loader, not written as a block)."""
 
     model_config = ConfigDict(extra="forbid")
+    _where: tuple[Path, int] | None = PrivateAttr(default=None)  # as in Strict
     kind: Literal["prose"] = Field("prose", description="Block name")
     text: Markdown = Field(..., description="Markdown text")
 

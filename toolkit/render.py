@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,7 +109,7 @@ class Renderer:
         # A fresh image cache per document: WeasyPrint replaces a cached image's data by its downsampled
         # copy when it writes a document where the image is printed small, keeping the original size,
         # so a later document printing it larger got the small copy's pixels under the large size.
-        with font_face_reasons(self.refused):
+        with font_face_reasons(self.refused), renderer_failures():
             return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,
                 color_profiles=self._color_profiles.setdefault(variant, {}), cache={},
@@ -120,7 +121,80 @@ class Renderer:
         the compression of the profile it wrote last in process-wide state, so mixing both settings
         made the same input give other bytes."""
         options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
-        return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=True, **options)
+        with renderer_failures():
+            return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=True, **options)
+
+
+class RendererFailure(Exception):
+    """WeasyPrint stopped (an internal error, not a content problem it reports): `where` is the
+    'file:line' of the block or part it was laying out ('' when unknown), `detail` what it raised.
+    Plain arguments, so that it crosses back from the worker processes of a parts build."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(where, detail)
+        self.where = where
+        self.detail = detail
+
+    def problem(self, root: Path, fallback: Path) -> Problem:
+        """The failure as a content problem at the block's line: what happened and what to do."""
+        path, _, line = self.where.rpartition(":")
+        located = bool(path) and line.isdigit()
+        what = "the block at this line" if located and line != "1" else "this part"
+        return Problem(root / path if located else fallback, int(line) if located else 0,
+                       f"the renderer (WeasyPrint {weasyprint_version()}) stopped while laying out {what} "
+                       f"({self.detail}); nothing was written. This is a renderer defect, not a mistake in the "
+                       "text: moving this block, or changing the length of the text before it, avoids it "
+                       "until it is fixed; please report it with this publication")
+
+
+# Local variables of WeasyPrint's layout and drawing functions: the box being processed, and the
+# root box with the place where the page being made resumes (a failure between boxes).
+BOX_NAMES = ("box", "child", "new_box", "table", "line", "page")
+RESUME_NAMES = (("initial_root_box", "initial_resume_at"), ("root_box", "resume_at"), ("box", "skip_stack"))
+
+
+@contextmanager
+def renderer_failures() -> Iterator[None]:
+    """Whatever WeasyPrint raises becomes a RendererFailure located at the block it was laying out:
+    the innermost box of the traceback whose element carries `data-source` (the html stage sets it
+    on every block and part), else the box where the page being made resumes."""
+    try:
+        yield
+    except RefusedResource:
+        raise
+    except Exception as error:
+        detail = f"{type(error).__name__}{': ' if str(error) else ''}{str(error)[:200]}"
+        raise RendererFailure(_failing_source(error), detail) from error
+
+
+def _failing_source(error: BaseException) -> str:
+    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
+        names = frame.f_locals
+        for name in BOX_NAMES:
+            if source := _source_of(names.get(name)):
+                return source
+        for box_name, resume_name in RESUME_NAMES:
+            if source := _resumed_source(names.get(box_name), names.get(resume_name)):
+                return source
+    return ""
+
+
+def _source_of(box: Any) -> str:
+    element = getattr(box, "element", None)
+    return str(element.get("data-source") or "") if hasattr(element, "get") else ""
+
+
+def _resumed_source(box: Any, skip_stack: Any) -> str:
+    """The deepest `data-source` on the path a skip stack ({child index: its skip stack}) takes down
+    the box tree: where WeasyPrint was resuming. An index past the children (WeasyPrint lost its
+    place) stands for the last child."""
+    found = ""
+    while box is not None and isinstance(skip_stack, dict) and len(skip_stack) == 1:
+        found = _source_of(box) or found
+        (index, skip_stack), = skip_stack.items()
+        children = getattr(box, "children", None) or []
+        box = children[min(index, len(children) - 1)] if children and isinstance(index, int) else None
+    return _source_of(box) or found
 
 
 def _layout_options(variant: str) -> dict[str, Any]:

@@ -4,13 +4,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
-from html import escape
+from html import escape, unescape
 
-NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
-NBSP = "\u00a0"   # no-break space: before : and between a number and its unit
+NNBSP = "\u202f"  # narrow no-break space: before : ; ! ? and inside « »
+NBSP = "\u00a0"   # no-break space: between a number and its unit, a day and its month
+# Before ':' the space is a narrow no-break space too: WeasyPrint stretches U+00A0 like a word space in
+# justified lines, and a colon drifting away from its word reads badly; U+202F keeps its width.
+COLON_SPACE = NNBSP
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 
 # Elements whose text is code or data, never prose.
 RAW_TEXT_ELEMENTS = {"script", "style", "code", "pre", "svg", "math", "kbd", "samp"}
+# Elements whose text gets the rules but no markup (it is metadata, or inside a kept compound).
+PLAIN_TEXT_ELEMENTS = {"title", "textarea", "option"}
 
 _SPACES = "[ \u00a0\u202f]"
 RULES: list[tuple[re.Pattern[str], str]] = [
@@ -26,16 +32,21 @@ RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<=[^\s\u00a0\u202f(\[]){_SPACES}?([;!?])(?![\w/=&])"), NNBSP + r"\1"),
     # The same at the start of a text node, after an inline tag: "<b>oui</b> !".
     (re.compile(rf"^{_SPACES}([;!?])(?![\w/=&])"), NNBSP + r"\1"),
-    (re.compile(rf"^{_SPACES}:(?=\s|$)"), NBSP + ":"),
+    (re.compile(rf"^{_SPACES}:(?=\s|$)"), COLON_SPACE + ":"),
     # No-break space before a colon that ends a word (not in times 10:30 or URLs http://).
     # (Not after another colon: '::' would gain a space at each pass.)
-    (re.compile(rf"(?<=[^\s\u00a0\u202f\d:]){_SPACES}?:(?=\s|$)"), NBSP + ":"),
-    (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), NBSP + ":"),
+    (re.compile(rf"(?<=[^\s\u00a0\u202f\d:]){_SPACES}?:(?=\s|$)"), COLON_SPACE + ":"),
+    (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), COLON_SPACE + ":"),
     # Thousands: digit groups separated by a space become narrow no-break spaces (1 733, 18 088).
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),
     # Units and signs after a number: 63 %, 19,5 M€, 2 Mds€, 43,2 ans stay on the number's line.
     (re.compile(r"(?<=\d)[ \u202f]?(%|‰|€|M€|Mds€|Md€|k€)(?!\w)"), NBSP + r"\1"),
     (re.compile(r"(?<=\d) (millions?|milliards?|ans|agents|km|m²|ha)\b"), NBSP + r"\1"),
+    # A day stays with its month: "9 et 10 novembre", "1er janvier" never end a line before the month.
+    (re.compile(rf"(?<![\d,.])(\d{{1,2}}(?:er)?) ({MONTHS})\b", re.IGNORECASE), r"\1" + NBSP + r"\2"),
+    # … and a range of days with them: "9 et 10 novembre", "du 25 au 30 octobre".
+    (re.compile(rf"(?<![\d,.])(\d{{1,2}}(?:er)?) (et|au) (?=\d{{1,2}}(?:er)?\u00a0(?:{MONTHS})\b)", re.IGNORECASE),
+     r"\1" + NBSP + r"\2" + NBSP),
     # Ordinal and honorific abbreviations keep their word: n° 3, M. Dupont.
     (re.compile(r"\b(n°|N°|M\.|Mme|Dr) (?=\w)"), r"\1" + NBSP),
     # Dash between spaces: the space before it must not break.
@@ -43,62 +54,156 @@ RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-NBHY = "\u2011"  # non-breaking hyphen
-COMPOUND = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
-SHORT_COMPOUND = 18
+# Compounds typed with '-' keep that character, so that what a reader searches and copies is what the
+# writer typed (a non-breaking hyphen U+2011 extracts as U+2010 or U+2011 depending on the font
+# subset). Short ones are kept on one line by markup instead: WeasyPrint 70 mis-breaks justified lines
+# at the hyphen of a compound ("centres-" then "villes," alone on a line), and a reader that joins a
+# line-end hyphen reads "Pierrefittesur-Seine". Longer ones may still break after a hyphen.
+COMPOUND = re.compile(r"(?<![\w/.@-])[^\W_]+(?:-[^\W_]+)+(?![\w/@-]|\.\w)")
+LONGEST_UNBROKEN_COMPOUND = 24
+NOBR_CLASS = "nobr"
 
 
 def _keep_compound(match: re.Match[str]) -> str:
-    # WeasyPrint 70 mis-breaks justified lines at the hyphen of a compound word ("centres-" then
-    # "villes," alone on a line): short compounds stay whole; long ones may still break at a hyphen.
     word = match.group(0)
-    return word.replace("-", NBHY) if len(word) <= SHORT_COMPOUND else word
+    if len(word) > LONGEST_UNBROKEN_COMPOUND:
+        return word
+    return f'<span class="{NOBR_CLASS}">{word}</span>'
+
+
+APOSTROPHE = RULES[0][0]
+
+
+def curly_apostrophes(text: str) -> str:
+    """l'ANCT → l’ANCT: for text drawn outside the HTML (chart labels)."""
+    return APOSTROPHE.sub("\u2019", text)
 
 
 def french_text(text: str) -> str:
     """Apply the French rules to plain text (no markup inside)."""
     for pattern, replacement in RULES:
         text = pattern.sub(replacement, text)
-    return COMPOUND.sub(_keep_compound, text)
+    return text
+
+
+# Web and mail addresses in text: with a scheme, from www., or a bare domain (agence.gouv.fr),
+# without the punctuation that ends the sentence after them.
+URL = re.compile(r"""(?<![\w@/.-])(?:(?:https?://|mailto:|www\.)[^\s<>"]+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"""
+                 r"""[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/[^\s<>"]*?)?)(?=[.,;:!?)\]»\u202f\u00a0]*(?:\s|$))""")
+# A URL may break after these, with no hyphen added. Not after '-': readers take a '-' at a line end
+# for a hyphenation and drop it ("agencecohesion"), so the address would not copy as typed; the
+# pieces with a '-' are kept whole (a line may break after a '-' otherwise, hyphens: none or not).
+URL_BREAK_AFTER = re.compile(r"(?:(?<=[&.?=@])|(?<=/)(?!/))(?!$)")
+
+
+def _url(address: str) -> str:
+    pieces = [escape(piece, quote=False) for piece in URL_BREAK_AFTER.split(address)]
+    kept = [f'<span class="{NOBR_CLASS}">{piece}</span>' if "-" in piece else piece for piece in pieces]
+    return '<span class="url">' + "<wbr>".join(kept) + "</span>"
+
+
+def _prose(text: str) -> str:
+    return COMPOUND.sub(_keep_compound, escape(text, quote=False))
+
+
+def text_markup(text: str) -> str:
+    """Running text as HTML: addresses break only after / . ? & = @ (class url: not hyphenated),
+    short compounds are kept on one line (class nobr), the rest escaped."""
+    pieces = []
+    last = 0
+    for match in URL.finditer(text):
+        pieces += [_prose(text[last:match.start()]), _url(match.group(0))]
+        last = match.end()
+    pieces.append(_prose(text[last:]))
+    return "".join(pieces)
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                 "track", "wbr"}
+MARKED_SPANS = {"nobr", "url"}  # made here: their text has had the rules already
+INLINE_ELEMENTS = {"a", "abbr", "b", "cite", "del", "em", "i", "ins", "mark", "q", "s", "small", "span",
+                   "strong", "sub", "sup", "u"}
+# The spaces that end a text right before an inline element ("par le «\u202f<strong>Prix", "les
+# collectivités <strong>dans") go inside that element: WeasyPrint 70 measures the trailing space that
+# Pango leaves out, so it finds a text that fits too wide, and keeps only its first word on the line
+# (the lone "La", "Deveco," or a hyphenated "accom-", the rest on the next line).
+TRAILING_SPACE = re.compile("[ \t\n\u00a0\u202f]+$")
 
 
 class _TextOnly(HTMLParser):
-    """Re-emits HTML unchanged except its text nodes, which get the French rules."""
+    """Re-emits HTML unchanged except its text, which gets the French rules. The text between two tags
+    is taken whole (entities decoded), so that a rule sees an address or a word across `&amp;`."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
-        self.raw_depth = 0
+        self.text: list[str] = []  # the text since the last tag, as written
+        # Open elements and how their text is treated: "raw" (code, data: left alone), "plain" (the rules
+        # but no markup: metadata), None (running text).
+        self.open: list[tuple[str, str | None]] = []
+        self.carried = ""  # spaces moved to the start of the next inline element's text
+
+    @property
+    def mode(self) -> str | None:
+        modes = [mode for _, mode in self.open if mode]
+        return "raw" if "raw" in modes else (modes[-1] if modes else None)
+
+    def flush(self, next_tag: str | None = None) -> None:
+        """Write the text since the last tag; `next_tag` is the start tag that follows it, if any."""
+        written, self.text = "".join(self.text), []
+        if not written and not self.carried:
+            return
+        if self.mode == "raw":
+            self.out.append(self.carried + written)
+            self.carried = ""
+            return
+        text = french_text(unescape(written))
+        if self.carried:
+            # (Typeset twice, the element's text already starts with them.)
+            text = text if text[:1].isspace() else self.carried + text
+            self.carried = ""
+        if next_tag in INLINE_ELEMENTS and (space := TRAILING_SPACE.search(text)):
+            text, self.carried = text[:space.start()], space.group(0)
+        self.out.append(escape(text, quote=False) if self.mode == "plain" else text_markup(text))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in RAW_TEXT_ELEMENTS:
-            self.raw_depth += 1
+        marked = tag == "span" and dict(attrs).get("class") in MARKED_SPANS
+        self.flush(None if marked else tag)  # (the space before a span made here stayed outside it)
+        if tag not in VOID_ELEMENTS:
+            self.open.append((tag, "raw" if tag in RAW_TEXT_ELEMENTS or marked
+                              else "plain" if tag in PLAIN_TEXT_ELEMENTS else None))
         self.out.append(self.get_starttag_text() or "")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.flush()
         self.out.append(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in RAW_TEXT_ELEMENTS and self.raw_depth:
-            self.raw_depth -= 1
+        self.flush()
+        names = [name for name, _ in self.open]
+        if tag in names:
+            del self.open[len(names) - 1 - names[::-1].index(tag):]
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
-        self.out.append(data if self.raw_depth else escape(french_text(data), quote=False))
+        self.text.append(data)
 
     def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
+        self.text.append(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
+        self.text.append(f"&#{name};")
 
     def handle_comment(self, data: str) -> None:
+        self.flush()
         self.out.append(f"<!--{data}-->")
 
     def handle_decl(self, decl: str) -> None:
+        self.flush()
         self.out.append(f"<!{decl}>")
 
     def handle_pi(self, data: str) -> None:
+        self.flush()
         self.out.append(f"<?{data}>")
 
 
@@ -109,6 +214,7 @@ def french_html(html: str) -> str:
     # (a bare ' is valid both in text and in double-quoted attributes).
     parser.feed(html.replace("&#39;", "'"))
     parser.close()
+    parser.flush()
     # An unclosed raw-text element (`<style>` without `</style>`) is left unparsed by HTMLParser,
     # which would drop it: keep it as it was.
     return "".join(parser.out) + parser.rawdata

@@ -205,6 +205,7 @@ def validate_body(items: list[RawProse | RawBlock], problems: Problems, context:
         if isinstance(item, RawProse):
             check_markdown(item.text, item.path, item.line, problems)
             body.append(Prose(text=item.text))
+            body[-1]._where = (item.path, item.line)
             continue
         block = validate_block(item, problems, context)
         if block is not None:
@@ -230,9 +231,9 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
         extra["data"] = derived_data(raw.fields.value["data_from"], context)
     block = validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
     if block is not None:
+        block._where = (raw.path, raw.line)
         check_photos(block, raw.fields, context.root / "images", problems)
     if isinstance(block, Chart):
-        block._where = (raw.path, raw.line)
         check_chart_data(block, raw, context, problems)
     return block
 

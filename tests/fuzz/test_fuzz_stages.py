@@ -229,11 +229,28 @@ fragments = st.lists(st.one_of(start_tags, text_nodes, st.sampled_from(["</p>", 
                      max_size=15).map("".join)
 
 
+def without_added_markup(html: str) -> str:
+    """The HTML less what the typography stage adds: <wbr> and its span.nobr / span.url wrappers."""
+    out, spans = [], []
+    for piece in re.split(r"(<[^>]*>)", html):
+        if piece == "<wbr>" or piece in ('<span class="nobr">', '<span class="url">'):
+            if piece != "<wbr>":
+                spans.append(True)
+            continue
+        if piece.startswith("<span"):
+            spans.append(False)
+        elif piece == "</span>" and spans and spans.pop():
+            continue
+        out.append(piece)
+    return "".join(out)
+
+
 @settings(max_examples=EXAMPLES["french_html"], **COMMON)
 @given(html=fragments)
 def test_french_html_keeps_tags_and_attributes_and_is_idempotent(html: str) -> None:
     once = french_html(html)
     assert french_html(once) == once
+    once = without_added_markup(once)
     before, after = parse_tags(html.replace("&#39;", "'")), parse_tags(once)
     assert after.tags == before.tags
     assert after.attributes == before.attributes

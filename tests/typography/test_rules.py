@@ -8,10 +8,18 @@ from toolkit.typography import NBSP, NNBSP, format_money, format_number, format_
 CASES = [
     ("Vraiment ?", f"Vraiment{NNBSP}?"),
     ("Vraiment?", f"Vraiment{NNBSP}?"),
-    ("Oui ! Non ; peut-être", f"Oui{NNBSP}! Non{NNBSP}; peut\u2011être"),
-    ("centres-villes", "centres\u2011villes"),
+    # Hyphens stay as typed (U+002D): the html stage keeps short compounds on one line with markup.
+    ("Oui ! Non ; peut-être", f"Oui{NNBSP}! Non{NNBSP}; peut-être"),
+    ("centres-villes", "centres-villes"),
     ("Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d\u2019Azur"),
-    ("Contacts presse :", f"Contacts presse{NBSP}:"),
+    # Before ':' a narrow no-break space, which justification does not stretch.
+    ("Contacts presse :", f"Contacts presse{NNBSP}:"),
+    ("Contacts presse\u00a0:", f"Contacts presse{NNBSP}:"),
+    # A day stays with its month, a range of days too.
+    ("les 9 et 10 novembre", f"les 9{NBSP}et{NBSP}10{NBSP}novembre"),
+    ("du 25 au 30 octobre 2023", f"du 25{NBSP}au{NBSP}30{NBSP}octobre 2023"),
+    ("le 1er janvier", f"le 1er{NBSP}janvier"),
+    ("en 2023 mars", "en 2023 mars"),
     ("« bonjour »", f"«{NNBSP}bonjour{NNBSP}»"),
     ("«bonjour»", f"«{NNBSP}bonjour{NNBSP}»"),
     ("l'ANCT", "l\u2019ANCT"),
@@ -44,13 +52,13 @@ def test_rules_are_idempotent() -> None:
 
 
 @pytest.mark.parametrize("source, expected", [
-    ('<p title="l\'a : b ?">l\'ANCT : oui</p>', f'<p title="l\'a : b ?">l\u2019ANCT{NBSP}: oui</p>'),
+    ('<p title="l\'a : b ?">l\'ANCT : oui</p>', f'<p title="l\'a : b ?">l\u2019ANCT{NNBSP}: oui</p>'),
     ("<a href=\"https://x.fr/?a=1\">Lien ?</a>", f"<a href=\"https://x.fr/?a=1\">Lien{NNBSP}?</a>"),
     ("<p><b>« oui »</b> !</p>", f"<p><b>«{NNBSP}oui{NNBSP}»</b>{NNBSP}!</p>"),
     ("<style>a:hover { x: 1 }</style>", "<style>a:hover { x: 1 }</style>"),
     ("<svg><text>a : b</text></svg>", "<svg><text>a : b</text></svg>"),
     ("<p>l&#39;Agence</p>", "<p>l\u2019Agence</p>"),
-    ("<p>R&amp;D : 3 &lt; 4</p>", f"<p>R&amp;D{NBSP}: 3 &lt; 4</p>"),
+    ("<p>R&amp;D : 3 &lt; 4</p>", f"<p>R&amp;D{NNBSP}: 3 &lt; 4</p>"),
     ("<p>5<sup>e</sup> année</p>", "<p>5<sup>e</sup> année</p>"),
 ])
 def test_french_html_touches_text_nodes_only(source: str, expected: str) -> None:
@@ -62,3 +70,32 @@ def test_numbers_through_babel() -> None:
     assert format_number(19.5) == "19,5"
     assert format_money(19.5, "M€") == f"19,5{NBSP}M€"
     assert format_percent(0.63) == f"63{NBSP}%"
+
+
+@pytest.mark.parametrize("source, expected", [
+    # Hyphens stay U+002D; short compounds are kept whole by markup, long ones may break.
+    ("<p>centres-villes</p>", '<p><span class="nobr">centres-villes</span></p>'),
+    ("<p>Pierrefitte-sur-Seine, 2023-2027</p>",
+     '<p><span class="nobr">Pierrefitte-sur-Seine</span>, <span class="nobr">2023-2027</span></p>'),
+    ("<p>Bourgogne-Franche-Comté-Centre-Val</p>", "<p>Bourgogne-Franche-Comté-Centre-Val</p>"),
+    # Addresses: a break after / . ? & = @ only, never after '-', whatever their form.
+    ("<p>https://a-b.fr/x?y=1&amp;z=2</p>",
+     '<p><span class="url">https://<wbr><span class="nobr">a-b.</span><wbr>fr/<wbr>x?<wbr>y=<wbr>1&amp;<wbr>z=<wbr>2</span></p>'),
+    ("<p>Voir www.anct.fr.</p>", '<p>Voir <span class="url">www.<wbr>anct.<wbr>fr</span>.</p>'),
+    ("<p>Écrire à presse@anct.gouv.fr</p>",
+     '<p>Écrire à <span class="url">presse@<wbr>anct.<wbr>gouv.<wbr>fr</span></p>'),
+    # The space before an inline element goes inside it (WeasyPrint left a word alone on its line).
+    ("<p>le « <strong>Prix</strong> »</p>", f"<p>le «<strong>{NNBSP}Prix</strong>{NNBSP}»</p>"),
+    ("<p>les élus <b>locaux</b></p>", "<p>les élus<b> locaux</b></p>"),
+    # Metadata gets the rules but no markup.
+    ("<title>Île-de-France : https://a.fr</title>", f"<title>Île-de-France{NNBSP}: https://a.fr</title>"),
+])
+def test_french_html_markup(source: str, expected: str) -> None:
+    assert french_html(source) == expected
+    assert french_html(expected) == expected
+
+
+def test_no_hyphen_but_the_typed_one_is_ever_produced() -> None:
+    text = "<p>Île-de-France, peut-être, sous-préfecture, https://x-y.fr/a-b, a-b-c-d-e-f-g-h-i-j-k-l-m</p>"
+    assert not set("\u2010\u2011") & set(french_html(text))
+    assert french_html(text).count("-") == text.count("-")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem
+from ..typography import curly_apostrophes
 from .models import ChartBlock, ChartData, Where, load_chart_data
 from .style import ChartStyle, ColorBook
 from .describe import chart_alternative
@@ -161,6 +162,7 @@ class Canvas:
         size = size or self.size
         if size < 7:
             raise LayoutError(f"text below 7 pt ({size:g} pt) would not be legible in print")
+        text = curly_apostrophes(text)  # the typography stage does not reach the SVG's text
         self.check_glyphs(text)
         if middle:
             y += size * CAP_HEIGHT * MM_PER_PT / 2
