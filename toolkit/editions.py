@@ -20,7 +20,7 @@ from .load import parse_yaml, read_part, read_text
 from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
                      Publication, PublicationMeta, Strict, _check_region)
 from .theme import deep_merge
-from .validate import Context, validate_body, validate_located
+from .validate import Context, validate_located, validate_part_body
 
 OVERSEAS = ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte")
 EDITIONS = "editions"
@@ -162,7 +162,7 @@ def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay, located: A
             continue
         raw = read_part(path, problems)
         if raw is not None:
-            body.extend(validate_body(raw.body, problems, Context(root)))
+            body.extend(validate_part_body(raw.body, problems, Context(root)))
     problems.raise_if_any()
     return body
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import markdown
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
+from .notes import number_notes
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image
 from .theme import Theme
@@ -77,7 +78,7 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     loader = ChoiceLoader([FileSystemLoader([str(p) for p in folders]), PrefixLoader(by_name, delimiter="/")])
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["md"] = lambda text: Markup(markdown.to_html(text)) if text else ""
+    env.filters["md"] = lambda text, notes=None: Markup(markdown.to_html(text, notes=notes)) if text else ""
     env.filters["mdi"] = lambda text: Markup(markdown.to_html(text, inline=True)) if text else ""
     env.filters["french_date"] = french_date
     env.filters["year_apart"] = year_apart
@@ -187,12 +188,14 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     so every unit agrees on ids and on what the contents lists."""
     env = make_environment(theme, overrides or [])
     anchors, headings = assign_anchors(publication)
+    notes = number_notes(publication)  # from the whole publication, whatever `only` lays out
     if only is not None:
         headings = {a: t for a, t in headings.items() if a in _unit_anchors(only, anchors)}
     context = {
         "publication": publication, "meta": publication.meta,
         "parts": publication.parts if only is None else only,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
+        "notes": lambda block: notes.get(id(block), {}),
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),

@@ -1,13 +1,13 @@
-"""Markdown to HTML for content text: CommonMark, tables, footnotes; raw HTML limited to a safe few tags."""
+"""Markdown to HTML for content text: CommonMark, tables, footnote calls; raw HTML limited to a safe few tags."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 # Inline tags a writer may type in Markdown; anything else is shown as text, never interpreted.
 SAFE_INLINE_HTML = re.compile(r"^</?(sup|sub|br|small|abbr)\s*/?>$", re.IGNORECASE)
@@ -37,9 +37,48 @@ def _image(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyp
     return escape(tokens[idx].content)
 
 
+# ---------------------------------------------------------------- footnote calls
+
+# `[^label]` calls a note; the definitions (`[^label]: text`) are taken out of the text by validation
+# (toolkit/notes.py) because they may stand anywhere in the part, not only in the same run of text.
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _note_call_rule(state, silent: bool) -> bool:  # type: ignore[no-untyped-def]
+    match = NOTE_CALL.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("note_call", "", 0)
+        token.meta = {"label": match.group(1)}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _note_call(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    """The call, a link to the note; at the note's first call, the note itself, which the print and
+    screen stylesheets float to the foot of the page (`float: footnote`), with a link back."""
+    label = tokens[idx].meta["label"]
+    note = (env or {}).get("notes", {}).get(label)
+    if note is None:  # a call in a field, or a text shown apart: printed as typed
+        return escape(tokens[idx].content)
+    placed = env.setdefault("placed", set())
+    first_call = note.place and label not in placed
+    placed.add(label)
+    call_id = f' id="{note.anchor}-call"' if first_call else ""
+    html = (f'<a class="note-call" href="#{note.anchor}"{call_id} role="doc-noteref">'
+            f'{note.number}</a>')
+    if first_call:
+        text = parser().renderInline(note.text, {})
+        html += (f'<span class="note" id="{note.anchor}" role="doc-footnote">'
+                 f'<a class="note-number" href="#{note.anchor}-call">{note.number}</a> {text}</span>')
+    return html
+
+
 def _setup(md: MarkdownIt) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin)
+    md.inline.ruler.before("link", "note_call", _note_call_rule)
     return md
 
 
@@ -49,16 +88,24 @@ def parser() -> MarkdownIt:
     md.add_render_rule("html_inline", _html_inline)
     md.add_render_rule("html_block", _html_block)
     md.add_render_rule("image", _image)
+    md.add_render_rule("note_call", _note_call)
     # Links may go to the web, mail or phone; file: and javascript: links are dropped.
     md.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
 
 
-def to_html(text: str, inline: bool = False) -> str:
-    """Render Markdown; `inline` renders one line without the surrounding paragraph."""
+def to_html(text: str, inline: bool = False, notes: dict[str, Any] | None = None) -> str:
+    """Render Markdown; `inline` renders one line without the surrounding paragraph. `notes` are the
+    numbered notes the text calls (label → toolkit.notes.Note)."""
+    env = {"notes": notes or {}}
     if inline:
-        return parser().renderInline(text)
-    return parser().render(text)
+        return parser().renderInline(text, env)
+    return parser().render(text, env)
+
+
+def note_labels(text: str) -> list[str]:
+    """The labels of the notes a text calls, in order (calls in code are not calls)."""
+    return [found.value for found in findings(text) if found.kind == "note"]
 
 
 # ---------------------------------------------------------------- findings for validation
@@ -68,8 +115,8 @@ def to_html(text: str, inline: bool = False) -> str:
 class Finding:
     """Something in a Markdown text that is refused or not printed as the writer meant.
 
-    `line` counts from 0 at the text's first line; `kind` is 'image', 'link', 'html', 'word' or
-    'nesting'."""
+    `line` counts from 0 at the text's first line; `kind` is 'image', 'link', 'html', 'word',
+    'nesting' or 'note' (a footnote call, checked against the part's definitions)."""
 
     line: int
     kind: str
@@ -124,6 +171,8 @@ def findings(text: str) -> list[Finding]:
 def _child_findings(child, line: int) -> list[Finding]:  # type: ignore[no-untyped-def]
     if child.type == "image":
         return [Finding(line, "image", str(child.attrs.get("src", "")))]
+    if child.type == "note_call":
+        return [Finding(line, "note", child.meta["label"])]
     if child.type == "link_open" and not SAFE_LINK.match(str(child.attrs.get("href", "")).strip()):
         return [Finding(line, "link", str(child.attrs.get("href", "")))]
     if child.type == "html_inline" and not SAFE_INLINE_HTML.match(child.content.strip()):

@@ -175,7 +175,9 @@ class Prose(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: Literal["prose"] = Field("prose", description="Block name")
-    text: Markdown = Field(..., description="Markdown text")
+    text: Markdown = Field(..., description="Markdown text, footnote definitions taken out")
+    notes: dict[str, str] = Field(default_factory=dict, description="The footnotes the text calls: label → "
+                                                                    "Markdown of the note (from anywhere in the part)")
 
 
 class Boxed(Strict):
@@ -348,6 +350,9 @@ class PublicationMeta(Strict):
     website: str | None = Field(None, description="Web address printed on the back cover")
     social: str | None = Field(None, description="Social network handle")
     parts: list[str] = Field(..., min_length=1, description="Part files in sections/, in reading order")
+    footnotes: Literal["publication", "chapter"] = Field(
+        "publication", description="Footnote numbers run through the whole publication, or restart at "
+                                   "each chapter")
 
 
     @field_validator("theme")
