@@ -20,6 +20,7 @@ from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image
+from .spanning import lift_wide_blocks
 from .theme import Theme
 from .typography import french_html
 
@@ -196,6 +197,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "parts": publication.parts if only is None else only,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
         "notes": lambda block: notes.get(id(block), {}),
+        "column_width_mm": markdown.COLUMN_WIDTH_MM,
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),
@@ -214,7 +216,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         raise ContentError([Problem(error.filename or error.name or "template", error.lineno,
                                     f"template syntax: {error.message}")])
     chapters = [anchors[id(part)] for part in (only or publication.parts) if part.meta.layout == "chapter"]
-    return HtmlDocument(french_html(html), headings, chapters)
+    return HtmlDocument(french_html(lift_wide_blocks(html)), headings, chapters)
 
 
 def _unit_anchors(parts: list[Part], anchors: dict[int, str]) -> set[str]:

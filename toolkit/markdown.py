@@ -76,6 +76,45 @@ def _note_call(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-u
     return html
 
 
+# ---------------------------------------------------------------- tables
+
+# The width of one text column of a two-column part (A4, the base theme's margins and gap) and the
+# table text's average character width (7.5 pt Source Sans): a table whose columns cannot get their
+# longest word, nor a short line of text each, in one column crosses the columns (`wide-auto`).
+COLUMN_WIDTH_MM = 83
+CHAR_MM = 1.45
+CELL_PADDING_MM = 2.5
+COMFORT_CHARS = 18
+
+
+def table_width_mm(tokens: list[Any], start: int) -> float:
+    """The narrowest comfortable width of the table opening at tokens[start], in millimetres."""
+    widths: list[tuple[int, int]] = []  # per column: (longest word, whole cell), in characters
+    column = 0
+    for token in tokens[start + 1:]:
+        if token.type == "table_close":
+            break
+        if token.type == "tr_open":
+            column = 0
+        elif token.type == "inline":
+            words = max((len(word) for word in token.content.split()), default=0)
+            if column == len(widths):
+                widths.append((0, 0))
+            longest, whole = widths[column]
+            widths[column] = (max(longest, words), max(whole, len(token.content)))
+            column += 1
+    return sum(max(longest, min(whole, COMFORT_CHARS)) * CHAR_MM + CELL_PADDING_MM for longest, whole in widths)
+
+
+def _table_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    wide = " wide-auto" if table_width_mm(tokens, idx) > COLUMN_WIDTH_MM else ""
+    return f'<div class="table{wide}">\n' + renderer.renderToken(tokens, idx, options, env)
+
+
+def _table_close(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 def _setup(md: MarkdownIt) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "note_call", _note_call_rule)
@@ -89,6 +128,8 @@ def parser() -> MarkdownIt:
     md.add_render_rule("html_block", _html_block)
     md.add_render_rule("image", _image)
     md.add_render_rule("note_call", _note_call)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     # Links may go to the web, mail or phone; file: and javascript: links are dropped.
     md.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
@@ -101,6 +142,10 @@ def to_html(text: str, inline: bool = False, notes: dict[str, Any] | None = None
     if inline:
         return parser().renderInline(text, env)
     return parser().render(text, env)
+
+
+def has_table(text: str) -> bool:
+    return any(token.type == "table_open" for token in parser().parse(text))
 
 
 def note_labels(text: str) -> list[str]:

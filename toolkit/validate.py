@@ -12,7 +12,7 @@ from .errors import ContentError, Problems
 from .load import Located, RawBlock, RawProse, RawPublication, read_publication
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
-from .markdown import MAX_DEPTH, MAX_WORD, findings
+from .markdown import MAX_DEPTH, MAX_WORD, findings, has_table
 from .notes import PartNotes, split_definitions
 from .resources import image_file_problem, short
 
@@ -259,6 +259,9 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
     elif raw.has_body:
         problems.error(raw.path, raw.line, f"block '{raw.name}' takes no text after '---': "
                                            "put its text in a field")
+    if raw.name == "table" and not any(has_table(text.text) for text in _texts(raw.body)):
+        problems.error(raw.path, raw.line, "table block: write the Markdown table after a '---' line "
+                                           "(a header row, a '|---|---:|' line, then the rows)")
     if raw.name == "chart" and isinstance(raw.fields.value, dict) and raw.fields.value.get("data_from"):
         extra["data"] = derived_data(raw.fields.value["data_from"], context)
     block = validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")

@@ -1,0 +1,120 @@
+"""HTML stage, last step: blocks that span the text columns are lifted to the column container.
+
+WeasyPrint 70 honours `column-span: all` only on a direct child of the multi-column box. A wide table,
+photo, chart or figures grid inside an article (or a zoom, or a list) of a two-column part is
+therefore moved out: the boxes around it are closed before it and opened again after it (without
+their ids, marked `continued`), so it crosses the columns where the writer put it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+# Marked by the templates and the Markdown renderer: `wide` always spans; `wide-auto` spans unless a
+# box around it decided (`wide` or `wide-never`, e.g. a table block with `wide: false`).
+WIDE = {"wide", "wide-auto"}
+DECIDED = {"wide", "wide-never"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+EMPTY_CONTINUED = re.compile(r"<(\w+)[^>]*\bdata-continued\b[^>]*>\s*</\1>")
+
+
+@dataclass
+class _Open:
+    tag: str
+    classes: set[str]
+    start_text: str
+    wide: bool = False  # a lifted element: its end tag reopens the boxes
+
+
+@dataclass
+class _Lifter(HTMLParser):
+    offsets: list[int] = field(default_factory=list)
+    stack: list[_Open] = field(default_factory=list)
+    edits: list[tuple[int, str]] = field(default_factory=list)  # (offset, text to insert)
+    pending: list[list[_Open]] = field(default_factory=list)   # boxes to reopen, one list per lifted element
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.offsets[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        element = _Open(tag, classes, self.get_starttag_text() or f"<{tag}>")
+        boxes = self._boxes_to_cross() if classes & WIDE else None
+        if boxes:
+            self.edits.append((self._offset(), "".join(f"</{box.tag}>" for box in reversed(boxes))))
+            self.pending.append(boxes)
+            element.wide = True
+        self.stack.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not self.stack:
+            return
+        # Well-formed HTML from the templates and markdown-it: the end tag closes the innermost box.
+        element = self.stack.pop()
+        if element.wide:
+            end = self._offset() + len(f"</{tag}>")
+            self.edits.append((end, "".join(_reopen(box) for box in self.pending.pop())))
+
+    def _boxes_to_cross(self) -> list[_Open] | None:
+        """The boxes between the element and its column container, or None when there is nothing to
+        do: no container (one column), already its child, or inside a box that decided its width."""
+        for depth in range(len(self.stack) - 1, -1, -1):
+            box = self.stack[depth]
+            if box.wide or box.classes & DECIDED:
+                return None
+            if _is_column_container(self.stack, depth):
+                return self.stack[depth + 1:] or None
+        return None
+
+
+def _is_column_container(stack: list[_Open], depth: int) -> bool:
+    box = stack[depth]
+    if {"part-body", "columns-2"} <= box.classes:
+        return True
+    # An article in two columns inside a one-column part: its body is the container.
+    inside_columns = any({"part-body", "columns-2"} <= outer.classes for outer in stack[:depth])
+    return (not inside_columns and "article-body" in box.classes and depth > 0
+            and {"article", "columns-2"} <= stack[depth - 1].classes)
+
+
+def _reopen(box: _Open) -> str:
+    """The box's start tag again, without its id (ids are unique), marked as continued."""
+    text = re.sub(r'\s+id="[^"]*"', "", box.start_text)
+    if 'class="' in text:
+        text = text.replace('class="', 'class="continued ', 1)
+    else:
+        text = text[:-1].rstrip("/") + ' class="continued">'
+    return text[:-1] + " data-continued>"
+
+
+def lift_wide_blocks(html: str) -> str:
+    """The HTML with every wide block a direct child of its column container."""
+    if "wide" not in html:
+        return html
+    lifter = _Lifter()
+    lifter.offsets = [0]
+    for line in html.split("\n"):
+        lifter.offsets.append(lifter.offsets[-1] + len(line) + 1)
+    lifter.feed(html)
+    lifter.close()
+    if not lifter.edits:
+        return html
+    pieces, last = [], 0
+    for offset, text in sorted(lifter.edits, key=lambda edit: edit[0]):
+        pieces += [html[last:offset], text]
+        last = offset
+    pieces.append(html[last:])
+    result = "".join(pieces)
+    # A box reopened after a block that ended it holds nothing: no empty article after the table.
+    while True:
+        shorter = EMPTY_CONTINUED.sub("", result)
+        if shorter == result:
+            return result
+        result = shorter
