@@ -148,3 +148,20 @@ def test_numbers_run_through_the_publication_or_restart_at_each_chapter(tmp_path
     assert _note_numbers(tmp_path / "a", "") == [("1", "un"), ("2", "deux"), ("3", "trois"), ("4", "quatre")]
     assert _note_numbers(tmp_path / "b", "footnotes: chapter\n") == [
         ("1", "un"), ("2", "deux"), ("1", "trois"), ("2", "quatre")]
+
+
+def test_screen_notes_are_note_structure_elements_with_their_ids(notes_build) -> None:
+    import pikepdf
+
+    with pikepdf.open(notes_build["screen"].path) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        notes, pending = [], [tree.K]
+        while pending:
+            element = pending.pop()
+            for kid in (list(element) if isinstance(element, pikepdf.Array) else [element]):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if kid.S == pikepdf.Name.Note:
+                        notes.append(str(kid.ID))
+                    pending.append(kid.get("/K"))
+        ids = [str(tree.IDTree.Names[i]) for i in range(0, len(tree.IDTree.Names), 2)]
+    assert sorted(notes) == sorted(ids) and len(set(notes)) == len(NOTES), notes
