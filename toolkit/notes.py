@@ -20,6 +20,9 @@ from .resources import short
 # over the following indented lines.
 DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# About a third of a page of notes in one column: longer, WeasyPrint moves it (and the notes after it
+# on that page) to the next page, away from its call.
+LONG_NOTE_WORDS = 150
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ class PartNotes:
         if not definition.text:
             problems.error(definition.path, definition.line,
                            f"footnote [^{short(definition.label)}] has no text: write the note after the ':'")
+        words = len(definition.text.split())
+        if words > LONG_NOTE_WORDS:
+            problems.warning(definition.path, definition.line,
+                             f"footnote [^{short(definition.label)}] is {words} words long: a note that long "
+                             "does not fit the foot of its page and pushes the notes after it to the next "
+                             "page; put it in the text or in a zoom box")
         self.definitions[definition.label] = definition
 
     def report_unused(self, problems: Problems) -> None:

@@ -119,6 +119,13 @@ def test_a_definition_never_called_is_a_warning_at_its_line(tmp_path) -> None:
         "where the note belongs, or remove the definition"]
 
 
+def test_a_note_too_long_for_the_foot_of_a_page_is_a_warning(tmp_path) -> None:
+    messages = _problems(tmp_path, {"01.md": front("Un") + "Texte[^long].\n\n[^long]: " + "mot " * 200 + "\n"})
+    assert [m for m in messages if "footnote" in m] == [
+        "sections/01.md:8: warning: footnote [^long] is 200 words long: a note that long does not fit the foot "
+        "of its page and pushes the notes after it to the next page; put it in the text or in a zoom box"]
+
+
 def test_a_call_in_a_field_is_an_error_not_printed_as_typed(tmp_path) -> None:
     messages = _problems(tmp_path, {"01.md": front("Un") + "::: quote\ntext: Une citation[^1].\n:::\n\n[^1]: Note.\n"})
     assert any(m.startswith("sections/01.md:7: error: footnote [^1] is in a field") for m in messages), messages
