@@ -137,7 +137,7 @@ def number_notes(publication: Any) -> dict[int, dict[str, Note]]:
             for _, key in calls[id(prose)]:
                 anchors.setdefault(key, f"note-{len(anchors) + 1}")
     numbers: dict[tuple[int, str, str], int] = {}
-    per_chapter = getattr(publication.meta, "footnotes", "publication") == "chapter"
+    per_chapter = publication.meta.footnotes == "chapter"
     found: dict[int, dict[str, Note]] = {}
     count = 0
     for part in publication.parts:
