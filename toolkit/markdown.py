@@ -106,7 +106,40 @@ def table_width_mm(tokens: list[Any], start: int) -> float:
     return sum(max(longest, min(whole, COMFORT_CHARS)) * CHAR_MM + CELL_PADDING_MM for longest, whole in widths)
 
 
+# A cell that is a number as typed in French reports: 1 234, 19,5, 63 %, 12 M€, -3, +4,2 pts.
+NUMBER = re.compile(r"^[+\-−–]?\d[\d\s\u00a0\u202f.,]*(\s*(%|€|M€|k€|Md€|Mds€|pts?|points?))?$")
+
+
+def _cells(tokens: list[Any], start: int) -> list[tuple[int, Any, str]]:
+    """(column, opening token, text) of every cell of the table opening at tokens[start]."""
+    cells, column = [], 0
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.type == "table_close":
+            break
+        if token.type == "tr_open":
+            column = 0
+        elif token.type in ("th_open", "td_open"):
+            cells.append((column, token, tokens[index + 1].content if index + 1 < len(tokens) else ""))
+            column += 1
+    return cells
+
+
+def align_numbers(tokens: list[Any], start: int) -> None:
+    """Columns left without an alignment whose body cells are all numbers are right-aligned, as
+    `---:` would do: numbers are compared by their last digits."""
+    cells = _cells(tokens, start)
+    numeric: dict[int, bool] = {}
+    for column, token, text in cells:
+        if token.type == "td_open" and text.strip():
+            numeric[column] = numeric.get(column, True) and bool(NUMBER.match(text.strip()))
+    for column, token, _ in cells:
+        if numeric.get(column) and not token.attrGet("style"):
+            token.attrSet("style", "text-align:right")
+
+
 def _table_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    align_numbers(tokens, idx)
     wide = " wide-auto" if table_width_mm(tokens, idx) > COLUMN_WIDTH_MM else ""
     return f'<div class="table{wide}">\n' + renderer.renderToken(tokens, idx, options, env)
 

@@ -20,7 +20,7 @@ WIDE_TABLE = ("| Région | Alimentation principale | Source d'énergie renouvela
               "| Wtb | Réseau communal | Géothermie profonde | 8 500 | 2 % |\n")
 PARTS = {
     "01.md": front("Tableaux") + f"{LOREM * 3}\n\n{WIDE_TABLE}\n{LOREM * 2}\n\n"
-             "| Région | Projets |\n|---|---:|\n| Nta | 12 |\n| Ntb | 1 234 |\n\n"
+             "| Région | Projets |\n|---|---|\n| Nta | 12 |\n| Ntb | 1 234 |\n\n"
              f"::: article\ntitle: Un article\n---\n{LOREM * 2}\n\n"
              "| Région | Alimentation principale | Source d'énergie renouvelable | Montant | Part |\n"
              f"|---|---|---|---:|---:|\n{ROWS}\n{LOREM} Fin de l'article Zfin.\n:::\n\n"
@@ -124,6 +124,15 @@ def test_numbers_of_a_right_aligned_column_share_their_right_edge(print_words) -
         edges.append((number[0], number[2]))
     assert len(edges) >= 10 and max(e[1] for e in edges) - min(e[1] for e in edges) < 0.5, edges
     assert max(e[0] for e in edges) - min(e[0] for e in edges) > 3, "the numbers are not right-aligned"
+
+
+def test_a_column_of_numbers_is_right_aligned_without_being_told(print_words) -> None:
+    # The narrow table's second column has no `---:`: its numbers still end at the same place.
+    rights = []
+    for marker in ("Nta", "Ntb"):
+        page, box = box_of(print_words, marker)
+        rights.append(max(w[2] for w in print_words[page] if abs(w[1] - box[1]) < 2))
+    assert abs(rights[0] - rights[1]) < 0.5, rights
 
 
 def test_a_long_table_breaks_between_rows_and_repeats_its_header(print_words) -> None:
