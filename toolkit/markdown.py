@@ -66,13 +66,13 @@ def _note_call(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-u
     placed = env.setdefault("placed", set())
     first_call = note.place and label not in placed
     placed.add(label)
-    call_id = f' id="{note.anchor}-call"' if first_call else ""
+    call_id = f' id="{note.call_anchor}"' if first_call else ""
     html = (f'<a class="note-call" href="#{note.anchor}"{call_id} role="doc-noteref">'
             f'{note.number}</a>')
     if first_call:
         text = parser().renderInline(note.text, {})
         html += (f'<span class="note" id="{note.anchor}" role="doc-footnote">'
-                 f'<a class="note-number" href="#{note.anchor}-call">{note.number}</a> {text}</span>')
+                 f'<a class="note-number" href="#{note.call_anchor}">{note.number}</a> {text}</span>')
     return html
 
 

@@ -107,6 +107,10 @@ class Note:
     text: str
     place: bool
 
+    @property
+    def call_anchor(self) -> str:
+        return f"{self.anchor}_call"
+
 
 def _prose_in(blocks: list[Any]) -> Iterator[Any]:
     from .html import walk_blocks
@@ -135,7 +139,8 @@ def number_notes(publication: Any) -> dict[int, dict[str, Note]]:
     for index, part in sorted(enumerate(publication.parts), key=lambda item: item[1].origin == "edition"):
         for prose in _prose_in(part.body):
             for _, key in calls[id(prose)]:
-                anchors.setdefault(key, f"note-{len(anchors) + 1}")
+                # '_' is never in a heading's anchor (slugify): an article titled "Note 1" keeps its own.
+                anchors.setdefault(key, f"note_{len(anchors) + 1}")
     numbers: dict[tuple[int, str, str], int] = {}
     per_chapter = publication.meta.footnotes == "chapter"
     found: dict[int, dict[str, Note]] = {}

@@ -125,14 +125,14 @@ def _label_pages(document: Any, total: int, roles: PageRoles) -> None:
     document.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
-NOTE_BACK_LINK = re.compile(r"^(note-\d+)-call$")
+NOTE_BACK_LINK = re.compile(r"^(note_\d+)_call$")
 
 
 def tag_notes(document: Any) -> None:
     """Footnotes become `Note` structure elements with their ID (PDF/UA-1 asks for one on each note).
 
     WeasyPrint tags the floated `span.note` as a plain Span; a note is the Span whose link goes back
-    to a call (`#note-N-call`, written by the Markdown renderer). Files without tags are left alone."""
+    to a call (`#note_N_call`, written by the Markdown renderer). Files without tags are left alone."""
     import pikepdf
 
     tree = document.Root.get("/StructTreeRoot")

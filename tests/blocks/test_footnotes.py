@@ -78,11 +78,11 @@ def test_screen_links_go_from_each_call_to_its_note_and_back(notes_build) -> Non
     with pymupdf.open(result.path) as document:
         names = document.resolve_names()
         links = [(page.number, link["nameddest"]) for page in document for link in page.get_links()
-                 if link.get("nameddest", "").startswith("note-")]
-    to_notes = {name for _, name in links if not name.endswith("-call")}
-    back = {name for _, name in links if name.endswith("-call")}
+                 if link.get("nameddest", "").startswith("note_")]
+    to_notes = {name for _, name in links if not name.endswith("_call")}
+    back = {name for _, name in links if name.endswith("_call")}
     # One anchor per note (all calls going to note 1 was the defect), and a link back from each note.
-    assert len(to_notes) == len(NOTES) and back == {f"{name}-call" for name in to_notes}
+    assert len(to_notes) == len(NOTES) and back == {f"{name}_call" for name in to_notes}
     for page, name in links:
         # Every call and its note share a page here: each link lands on the page it is on.
         assert names[name]["page"] == page, (page, name)
@@ -141,13 +141,15 @@ def _note_numbers(tmp_path: Path, meta: str) -> list[str]:
     from toolkit.theme import load_theme
 
     root = write_publication(tmp_path, "pub", {
-        "01.md": front("Un") + "A[^1] B[^2]\n\n[^1]: un\n[^2]: deux\n",
+        "01.md": front("Un") + "A[^1] B[^2]\n\n::: article\ntitle: Note 1\n---\nTexte.\n:::\n\n[^1]: un\n[^2]: deux\n",
         "02.md": front("Chapitre", layout="chapter") + "C[^1]\n\n[^1]: trois\n",
         "03.md": front("Suite", layout="section") + "D[^1]\n\n[^1]: quatre\n"}, meta)
     publication, _ = load_publication(root)
     html = build_html(publication, load_theme("agence"), "screen").html
     ids = re.findall(r'<span class="note" id="([^"]+)"', html)
     assert len(ids) == len(set(ids)) == 4
+    every_id = re.findall(r' id="([^"]+)"', html)  # an article titled "Note 1" keeps apart from note 1
+    assert len(every_id) == len(set(every_id)), every_id
     return re.findall(r'class="note-number" href="#[^"]+">(\d+)</a> (\w+)', html)
 
 
