@@ -82,28 +82,30 @@ def _note_call(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-u
 # table text's average character width (7.5 pt Source Sans): a table whose columns cannot get their
 # longest word, nor a short line of text each, in one column crosses the columns (`wide-auto`).
 COLUMN_WIDTH_MM = 83
+TEXT_WIDTH_MM = 173
 CHAR_MM = 1.45
 CELL_PADDING_MM = 2.5
 COMFORT_CHARS = 18
 
 
-def table_width_mm(tokens: list[Any], start: int) -> float:
-    """The narrowest comfortable width of the table opening at tokens[start], in millimetres."""
-    widths: list[tuple[int, int]] = []  # per column: (longest word, whole cell), in characters
-    column = 0
-    for token in tokens[start + 1:]:
-        if token.type == "table_close":
-            break
-        if token.type == "tr_open":
-            column = 0
-        elif token.type == "inline":
-            words = max((len(word) for word in token.content.split()), default=0)
-            if column == len(widths):
-                widths.append((0, 0))
-            longest, whole = widths[column]
-            widths[column] = (max(longest, words), max(whole, len(token.content)))
-            column += 1
-    return sum(max(longest, min(whole, COMFORT_CHARS)) * CHAR_MM + CELL_PADDING_MM for longest, whole in widths)
+def table_width_mm(tokens: list[Any], start: int, comfortable: bool = True) -> float:
+    """The width the table opening at tokens[start] needs, in millimetres: each column its longest
+    word and, when `comfortable`, a short line of text."""
+    widths: dict[int, tuple[int, int]] = {}  # per column: (longest word, whole cell), in characters
+    for column, _, text in _cells(tokens, start):
+        longest, whole = widths.get(column, (0, 0))
+        words = max((len(word) for word in text.split()), default=0)
+        widths[column] = (max(longest, words), max(whole, len(text)))
+    return sum(max(longest, min(whole, COMFORT_CHARS) if comfortable else 0) * CHAR_MM + CELL_PADDING_MM
+               for longest, whole in widths.values())
+
+
+def tables_wider_than_the_page(text: str) -> list[tuple[int, float]]:
+    """(line from 0, width in mm) of each table whose longest words alone pass the text width."""
+    tokens = parser().parse(text)
+    return [(token.map[0] if token.map else 0, width) for index, token in enumerate(tokens)
+            if token.type == "table_open"
+            and (width := table_width_mm(tokens, index, comfortable=False)) > TEXT_WIDTH_MM]
 
 
 # A cell that is a number as typed in French reports: 1 234, 19,5, 63 %, 12 M€, -3, +4,2 pts.

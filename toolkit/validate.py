@@ -12,7 +12,7 @@ from .errors import ContentError, Problems
 from .load import Located, RawBlock, RawProse, RawPublication, read_publication
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
-from .markdown import MAX_DEPTH, MAX_WORD, findings, has_table
+from .markdown import MAX_DEPTH, MAX_WORD, TEXT_WIDTH_MM, findings, has_table, tables_wider_than_the_page
 from .notes import PartNotes, split_definitions
 from .resources import image_file_problem, short
 
@@ -218,6 +218,11 @@ def validate_prose(item: RawProse, problems: Problems, context: Context) -> Pros
     """A run of text, its footnote definitions taken out; each call must have a definition."""
     text = split_definitions(item.text, item.path, item.line)[0]
     check_markdown(text, item.path, item.line, problems)
+    for line, width in tables_wider_than_the_page(text):
+        problems.warning(item.path, item.line + line,
+                         f"this table needs about {width:.0f} mm for its longest words alone, more than the "
+                         f"page's {TEXT_WIDTH_MM} mm of text: it runs into the margin; split it in two, or "
+                         "shorten its headers and cells")
     notes: dict[str, str] = {}
     for found in findings(text):
         if found.kind != "note":

@@ -238,3 +238,14 @@ def test_the_file_with_wide_blocks_passes_the_preflight(wide_build, variant) -> 
 
     report = check_pdf(wide_build[variant].path)
     assert report.ok, [f for f in report.findings if f.level == "error"]
+
+
+def test_a_table_wider_than_the_page_is_a_warning_at_its_line(tmp_path) -> None:
+    from toolkit.validate import load_publication
+
+    header = "| " + " | ".join(f"Colonne{n}longue" for n in range(12)) + " |\n"
+    rule = "|" + "---|" * 12 + "\n"
+    root = write_publication(tmp_path, "pub", {"01.md": front("Un") + "Texte.\n\n" + header + rule + header})
+    _, problems = load_publication(root)
+    messages = [str(p).replace(f"{root}/", "") for p in problems.items]
+    assert len(messages) == 1 and messages[0].startswith("sections/01.md:8: warning: this table needs about "), messages
