@@ -150,6 +150,15 @@ def _table_close(renderer, tokens, idx, options, env) -> str:  # type: ignore[no
     return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
+def _heading_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    # A heading that calls a note: its bookmark is its text without the note's number.
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if inline is not None and any(child.type == "note_call" for child in inline.children or []):
+        label = "".join(child.content for child in inline.children if child.type in ("text", "code_inline"))
+        tokens[idx].attrSet("data-bookmark", label.strip())
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 def _setup(md: MarkdownIt) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "note_call", _note_call_rule)
@@ -164,6 +173,7 @@ def parser() -> MarkdownIt:
     md.add_render_rule("image", _image)
     md.add_render_rule("note_call", _note_call)
     md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("heading_open", _heading_open)
     md.add_render_rule("table_close", _table_close)
     # Links may go to the web, mail or phone; file: and javascript: links are dropped.
     md.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]

@@ -25,12 +25,14 @@ PARTS = {
     "02.md": front("Beaucoup", columns=1) + "".join(f"{LOREM * 4} {m}[^{n}] {LOREM}\n\n" for n, m in enumerate(MANY))
              + "".join(f"[^{n}]: Texte de la note Nt{m}.\n" for n, m in enumerate(MANY)),
     "03.md": front("Chapitre", layout="chapter") + f"{LOREM * 2} Zqe[^a] {LOREM * 5}\n\n[^a]: Texte de la note Nte.\n",
-    "04.md": front("Dernier", columns=1) + f"[^x]: Texte de la note Ntf.\n\n{LOREM} Zqf[^x] {LOREM}\n",
+    "04.md": front("Dernier", columns=1) + f"[^x]: Texte de la note Ntf.\n\n{LOREM} Zqf[^x] {LOREM}\n\n"
+             f"## Intertitre Zqg[^y]\n\n{LOREM}\n\n[^y]: Texte de la note Ntg.\n",
 }
 # In reading order: (marker, number printed); Zqc calls note 1 again.
 EXPECTED = [("Zqa", 1), ("Zqb", 2), ("Zqc", 1), ("Zqd", 3), *((m, n + 4) for n, m in enumerate(MANY)),
-            ("Zqe", 4 + len(MANY)), ("Zqf", 5 + len(MANY))]
-NOTES = {"Zqa": "Nta", "Zqb": "Ntb", "Zqd": "Ntd", **{m: f"Nt{m}" for m in MANY}, "Zqe": "Nte", "Zqf": "Ntf"}
+            ("Zqe", 4 + len(MANY)), ("Zqf", 5 + len(MANY)), ("Zqg", 6 + len(MANY))]
+NOTES = {"Zqa": "Nta", "Zqb": "Ntb", "Zqd": "Ntd", **{m: f"Nt{m}" for m in MANY}, "Zqe": "Nte", "Zqf": "Ntf",
+         "Zqg": "Ntg"}
 
 
 @pytest.fixture(scope="session")
@@ -174,3 +176,11 @@ def test_screen_notes_are_note_structure_elements_with_their_ids(notes_build) ->
                     pending.append(kid.get("/K"))
         ids = [str(tree.IDTree.Names[i]) for i in range(0, len(tree.IDTree.Names), 2)]
     assert sorted(notes) == sorted(ids) and len(set(notes)) == len(NOTES), notes
+
+
+def test_a_heading_that_calls_a_note_is_bookmarked_without_the_number(notes_build) -> None:
+    import pymupdf
+
+    with pymupdf.open(notes_build["screen"].path) as document:
+        titles = [title for _, title, _ in document.get_toc()]
+    assert "Intertitre Zqg" in titles, titles
