@@ -22,8 +22,8 @@ from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Perso
                      Publication, PublicationMeta, Strict, _check_region)
 from .resources import plain_name_problem
 from .theme import deep_merge
-from .validate import (Context, check_fields, check_layouts_folder, describe_error, validate_body,
-                       validate_located)
+from .validate import (Context, check_fields, check_layouts_folder, describe_error, validate_located,
+                       validate_part_body)
 
 OVERSEAS = ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte")
 EDITIONS = "editions"
@@ -216,7 +216,7 @@ def _extra_parts_body(root: Path, name: str, overlay: EditionOverlay, located: A
         raw = read_part(path, problems)
         if raw is not None:
             check_fields(raw.front, problems)
-            body.extend(validate_body(raw.body, problems, Context(root)))
+            body.extend(validate_part_body(raw.body, problems, Context(root)))
     problems.raise_if_any()
     return body
 

@@ -24,8 +24,10 @@ from markupsafe import Markup
 from . import markdown
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
+from .notes import number_notes
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
+from .spanning import lift_wide_blocks
 from .theme import Theme
 from .typography import french_html, french_text
 
@@ -136,7 +138,7 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
                           trim_blocks=True, lstrip_blocks=True)
     del env.globals["lipsum"]  # filler text: a page never carries invented words
     env.globals["range"] = bounded_range
-    env.filters["md"] = lambda text: Markup(markdown.to_html(text)) if text else ""
+    env.filters["md"] = lambda text, notes=None: Markup(markdown.to_html(text, notes=notes)) if text else ""
     env.filters["mdi"] = lambda text: Markup(markdown.to_html(text, inline=True)) if text else ""
     env.filters["french_date"] = french_date
     env.filters["year_apart"] = year_apart
@@ -306,12 +308,15 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     so every unit agrees on ids and on what the contents lists."""
     env = make_environment(theme, overrides or [])
     anchors, headings = assign_anchors(publication)
+    notes = number_notes(publication)  # from the whole publication, whatever `only` lays out
     if only is not None:
         headings = {a: t for a, t in headings.items() if a in _unit_anchors(only, anchors)}
     context = {
         "publication": publication, "meta": publication.meta,
         "parts": publication.parts if only is None else only,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
+        "notes": lambda block: notes.get(id(block), {}),
+        "column_width_mm": markdown.COLUMN_WIDTH_MM,
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "chart_table": lambda block: None,  # the chart's data as a table (screen builds set it)
@@ -332,7 +337,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     except Exception as error:  # a template failing while it runs: at its file and line, no traceback
         raise ContentError([template_problem(error, theme, overrides or [])]) from None
     chapters = [anchors[id(part)] for part in (only or publication.parts) if part.meta.layout == "chapter"]
-    return HtmlDocument(french_html(html), headings, chapters)
+    return HtmlDocument(french_html(lift_wide_blocks(html)), headings, chapters)
 
 
 def template_problem(error: Exception, theme: Theme, overrides: list[Path]) -> Problem:

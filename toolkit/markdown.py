@@ -1,13 +1,13 @@
-"""Markdown to HTML for content text: CommonMark, tables, footnotes; raw HTML limited to a safe few tags."""
+"""Markdown to HTML for content text: CommonMark, tables, footnote calls; raw HTML limited to a safe few tags."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 # Inline tags a writer may type in Markdown; anything else is shown as text, never interpreted.
 SAFE_INLINE_HTML = re.compile(r"^</?(sup|sub|br|small|abbr)\s*/?>$", re.IGNORECASE)
@@ -37,11 +37,133 @@ def _image(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyp
     return escape(tokens[idx].content)
 
 
+# ---------------------------------------------------------------- footnote calls
+
+# `[^label]` calls a note; the definitions (`[^label]: text`) are taken out of the text by validation
+# (toolkit/notes.py) because they may stand anywhere in the part, not only in the same run of text.
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _note_call_rule(state, silent: bool) -> bool:  # type: ignore[no-untyped-def]
+    match = NOTE_CALL.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("note_call", "", 0)
+        token.meta = {"label": match.group(1)}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _note_call(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    """The call, a link to the note; at the note's first call, the note itself, which the print and
+    screen stylesheets float to the foot of the page (`float: footnote`), with a link back."""
+    label = tokens[idx].meta["label"]
+    note = (env or {}).get("notes", {}).get(label)
+    if note is None:  # a call in a field, or a text shown apart: printed as typed
+        return escape(tokens[idx].content)
+    placed = env.setdefault("placed", set())
+    first_call = note.place and label not in placed
+    placed.add(label)
+    call_id = f' id="{note.call_anchor}"' if first_call else ""
+    html = (f'<a class="note-call" href="#{note.anchor}"{call_id} role="doc-noteref">'
+            f'{note.number}</a>')
+    if first_call:
+        text = parser().renderInline(note.text, {})
+        html += (f'<span class="note" id="{note.anchor}" role="doc-footnote">'
+                 f'<a class="note-number" href="#{note.call_anchor}">{note.number}</a> {text}</span>')
+    return html
+
+
+# ---------------------------------------------------------------- tables
+
+# The width of one text column of a two-column part (A4, the base theme's margins and gap) and the
+# table text's average character width (7.5 pt Source Sans): a table whose columns cannot get their
+# longest word, nor a short line of text each, in one column crosses the columns (`wide-auto`).
+COLUMN_WIDTH_MM = 83
+TEXT_WIDTH_MM = 173
+CHAR_MM = 1.45
+CELL_PADDING_MM = 2.5
+COMFORT_CHARS = 18
+
+
+def table_width_mm(tokens: list[Any], start: int, comfortable: bool = True) -> float:
+    """The width the table opening at tokens[start] needs, in millimetres: each column its longest
+    word and, when `comfortable`, a short line of text."""
+    widths: dict[int, tuple[int, int]] = {}  # per column: (longest word, whole cell), in characters
+    for column, _, text in _cells(tokens, start):
+        longest, whole = widths.get(column, (0, 0))
+        words = max((len(word) for word in text.split()), default=0)
+        widths[column] = (max(longest, words), max(whole, len(text)))
+    return sum(max(longest, min(whole, COMFORT_CHARS) if comfortable else 0) * CHAR_MM + CELL_PADDING_MM
+               for longest, whole in widths.values())
+
+
+def tables_wider_than_the_page(text: str) -> list[tuple[int, float]]:
+    """(line from 0, width in mm) of each table whose longest words alone pass the text width."""
+    tokens = parser().parse(text)
+    return [(token.map[0] if token.map else 0, width) for index, token in enumerate(tokens)
+            if token.type == "table_open"
+            and (width := table_width_mm(tokens, index, comfortable=False)) > TEXT_WIDTH_MM]
+
+
+# A cell that is a number as typed in French reports: 1 234, 19,5, 63 %, 12 M€, -3, +4,2 pts.
+NUMBER = re.compile(r"^[+\-−–]?\d[\d\s\u00a0\u202f.,]*(\s*(%|€|M€|k€|Md€|Mds€|pts?|points?))?$")
+
+
+def _cells(tokens: list[Any], start: int) -> list[tuple[int, Any, str]]:
+    """(column, opening token, text) of every cell of the table opening at tokens[start]."""
+    cells, column = [], 0
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.type == "table_close":
+            break
+        if token.type == "tr_open":
+            column = 0
+        elif token.type in ("th_open", "td_open"):
+            cells.append((column, token, tokens[index + 1].content if index + 1 < len(tokens) else ""))
+            column += 1
+    return cells
+
+
+def align_numbers(tokens: list[Any], start: int) -> None:
+    """Columns left without an alignment whose body cells are all numbers are right-aligned, as
+    `---:` would do: numbers are compared by their last digits."""
+    cells = _cells(tokens, start)
+    numeric: dict[int, bool] = {}
+    for column, token, text in cells:
+        if token.type == "td_open" and text.strip():
+            numeric[column] = numeric.get(column, True) and bool(NUMBER.match(text.strip()))
+    for column, token, _ in cells:
+        if numeric.get(column) and not token.attrGet("style"):
+            token.attrSet("style", "text-align:right")
+
+
+def _table_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    align_numbers(tokens, idx)
+    wide = " wide-auto" if table_width_mm(tokens, idx) > COLUMN_WIDTH_MM else ""
+    return f'<div class="table{wide}">\n' + renderer.renderToken(tokens, idx, options, env)
+
+
+def _table_close(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _heading_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    # A heading that calls a note: its bookmark is its text without the note's number.
+    inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if inline is not None and any(child.type == "note_call" for child in inline.children or []):
+        label = "".join(child.content for child in inline.children if child.type in ("text", "code_inline"))
+        tokens[idx].attrSet("data-bookmark", label.strip())
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 def _setup(md: MarkdownIt) -> MarkdownIt:
-    md.enable(["table", "strikethrough", "linkify"])
     # Bare addresses are links: https://…, www.…, agence.gouv.fr (a known top-level domain: not
     # rapport.pdf) and name@domain (mailto:).
-    md.use(footnote_plugin)
+    md.enable(["table", "strikethrough", "linkify"])
+    md.inline.ruler.before("link", "note_call", _note_call_rule)
     return md
 
 
@@ -51,16 +173,31 @@ def parser() -> MarkdownIt:
     md.add_render_rule("html_inline", _html_inline)
     md.add_render_rule("html_block", _html_block)
     md.add_render_rule("image", _image)
+    md.add_render_rule("note_call", _note_call)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("heading_open", _heading_open)
+    md.add_render_rule("table_close", _table_close)
     # Links may go to the web, mail or phone; file: and javascript: links are dropped.
     md.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return md
 
 
-def to_html(text: str, inline: bool = False) -> str:
-    """Render Markdown; `inline` renders one line without the surrounding paragraph."""
+def to_html(text: str, inline: bool = False, notes: dict[str, Any] | None = None) -> str:
+    """Render Markdown; `inline` renders one line without the surrounding paragraph. `notes` are the
+    numbered notes the text calls (label → toolkit.notes.Note)."""
+    env = {"notes": notes or {}}
     if inline:
-        return parser().renderInline(text)
-    return parser().render(text)
+        return parser().renderInline(text, env)
+    return parser().render(text, env)
+
+
+def has_table(text: str) -> bool:
+    return any(token.type == "table_open" for token in parser().parse(text))
+
+
+def note_labels(text: str) -> list[str]:
+    """The labels of the notes a text calls, in order (calls in code are not calls)."""
+    return [found.value for found in findings(text) if found.kind == "note"]
 
 
 # ---------------------------------------------------------------- findings for validation
@@ -70,8 +207,8 @@ def to_html(text: str, inline: bool = False) -> str:
 class Finding:
     """Something in a Markdown text that is refused or not printed as the writer meant.
 
-    `line` counts from 0 at the text's first line; `kind` is 'image', 'link', 'html', 'word' or
-    'nesting'."""
+    `line` counts from 0 at the text's first line; `kind` is 'image', 'link', 'html', 'word',
+    'nesting' or 'note' (a footnote call, checked against the part's definitions)."""
 
     line: int
     kind: str
@@ -126,6 +263,8 @@ def findings(text: str) -> list[Finding]:
 def _child_findings(child, line: int) -> list[Finding]:  # type: ignore[no-untyped-def]
     if child.type == "image":
         return [Finding(line, "image", str(child.attrs.get("src", "")))]
+    if child.type == "note_call":
+        return [Finding(line, "note", child.meta["label"])]
     if child.type == "link_open" and not SAFE_LINK.match(str(child.attrs.get("href", "")).strip()):
         return [Finding(line, "link", str(child.attrs.get("href", "")))]
     if child.type == "html_inline" and not SAFE_INLINE_HTML.match(child.content.strip()):

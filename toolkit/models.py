@@ -19,6 +19,10 @@ Markdown = Annotated[str, Field(description="Markdown text")]
 # Names that end up in CSS or in a path: a token name, a theme folder name, nothing more.
 TOKEN_NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 THEME_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+_PLACE = r"(center|top|bottom|left|right)"
+FOCUS = re.compile(rf"^({_PLACE}( {_PLACE})?|(100|\d{{1,2}})% (100|\d{{1,2}})%)$")
+WIDE_HELP = ("Across both columns of a two-column part: true, or false to keep it in one column; "
+             "left out, it crosses them when it cannot fit a column")
 
 
 def _short(value: str) -> str:
@@ -65,7 +69,25 @@ class Photo(Strict):
     credit: str | None = Field(None, description="Photo credit, as printed (e.g. '© iStock')")
     alt: str = Field(..., min_length=1, description="Alternative text read by screen readers")
     caption: str | None = Field(None, description="Caption printed under the photo")
-    size: Literal["full", "half", "column", "wide"] = Field("column", description="Width on the page")
+    size: Literal["column", "half", "full", "bleed", "wide"] = Field(
+        "column", description="Width on the page: column (one text column), half (half the text width), "
+                              "full (the whole text width, across the columns), bleed (the whole page, to "
+                              "the bleed edge in print); wide is another name for full")
+    height_mm: float | None = Field(None, gt=10, le=280, description="Crop the photo to this height in "
+                                    "millimetres, keeping the part around `focus`; left out, the photo keeps "
+                                    "its proportions")
+    focus: str = Field("center", json_schema_extra={"pattern": FOCUS.pattern},
+                       description="What a crop keeps: center, top, bottom, left, right, 'top left'..., or "
+                                   "'X% Y%' (from the left, from the top)")
+
+    @field_validator("focus")
+    @classmethod
+    def _focus_point(cls, value: str) -> str:
+        # Written into a style attribute (object-position): keywords and percentages only.
+        if not FOCUS.match(value):
+            raise ValueError(f"'{_short(value)}' is not a focus: use center, top, bottom, left, right, "
+                             "two of them ('top left'), or two percentages ('30% 20%')")
+        return value
 
     @field_validator("src")
     @classmethod
@@ -118,6 +140,7 @@ class Figures(Strict):
     kind: Literal["figures"] = Field("figures", description="Block name")
     title: str | None = Field(None, description="Heading over the grid")
     columns: int = Field(3, ge=1, le=4, description="Figures per row")
+    wide: bool | None = Field(None, description=WIDE_HELP + " (3 or 4 figures per row)")
     items: list[Figure] = Field(..., min_length=1, description="The figures")
 
 
@@ -182,7 +205,9 @@ class Prose(BaseModel):
     model_config = ConfigDict(extra="forbid")
     _where: tuple[Path, int] | None = PrivateAttr(default=None)  # as in Strict
     kind: Literal["prose"] = Field("prose", description="Block name")
-    text: Markdown = Field(..., description="Markdown text")
+    text: Markdown = Field(..., description="Markdown text, footnote definitions taken out")
+    notes: dict[str, str] = Field(default_factory=dict, description="The footnotes the text calls: label → "
+                                                                    "Markdown of the note (from anywhere in the part)")
 
 
 class Boxed(Strict):
@@ -245,6 +270,14 @@ class CaseStudy(Boxed, Place):
     photo: Photo | None = Field(None, description="Photo of the project")
 
 
+class Table(Boxed):
+    """A Markdown table with its title and source; the body after '---' holds the table."""
+
+    kind: Literal["table"] = Field("table", description="Block name")
+    source: str | None = Field(None, description="Source of the numbers, printed under the table")
+    wide: bool | None = Field(None, description=WIDE_HELP + " (too many or too long columns)")
+
+
 try:
     from .charts.models import ChartBlock
 except ImportError:  # pragma: no cover - only while the charts stage is absent
@@ -262,6 +295,7 @@ class Chart(ChartBlock):
     _where: tuple[Path, int] | None = PrivateAttr(default=None)
 
     kind: Literal["chart"] = Field("chart", description="Block name")
+    wide: bool | None = Field(None, description=WIDE_HELP + " (width_mm more than a column)")
     data_from: Literal["region-tags"] | None = Field(
         None, description="Take the data from the content instead of typing it: region-tags counts the "
                           "articles and case studies tagged with each région (for a map)")
@@ -269,7 +303,7 @@ class Chart(ChartBlock):
 
 Block = Annotated[
     Union[Prose, Photo, Quote, Testimonial, Figures, Timeline, Directory, Contact, Signature,
-          Zoom, About, Callout, Card, Questions, Article, CaseStudy, Chart],
+          Zoom, About, Callout, Card, Questions, Article, CaseStudy, Chart, Table],
     Field(discriminator="kind"),
 ]
 
@@ -277,9 +311,9 @@ BLOCKS: dict[str, type[BaseModel]] = {
     "photo": Photo, "quote": Quote, "testimonial": Testimonial, "figures": Figures,
     "timeline": Timeline, "directory": Directory, "contact": Contact, "signature": Signature,
     "zoom": Zoom, "about": About, "callout": Callout, "card": Card, "questions": Questions,
-    "article": Article, "case-study": CaseStudy, "chart": Chart,
+    "article": Article, "case-study": CaseStudy, "chart": Chart, "table": Table,
 }
-for _model in (Boxed, Zoom, About, Callout, Card, Questions, Article, CaseStudy):
+for _model in (Boxed, Zoom, About, Callout, Card, Questions, Article, CaseStudy, Table):
     _model.model_rebuild()
 
 BODY_BLOCKS = {name for name, model in BLOCKS.items() if issubclass(model, Boxed)}
@@ -355,6 +389,9 @@ class PublicationMeta(Strict):
     website: str | None = Field(None, description="Web address printed on the back cover")
     social: str | None = Field(None, description="Social network handle")
     parts: list[str] = Field(..., min_length=1, description="Part files in sections/, in reading order")
+    footnotes: Literal["publication", "chapter"] = Field(
+        "publication", description="Footnote numbers run through the whole publication, or restart at "
+                                   "each chapter")
 
 
     @field_validator("theme")

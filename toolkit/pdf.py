@@ -50,6 +50,7 @@ def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity:
         if marks:
             draw_crop_marks(document)
         _stable_document_id(document, identity)
+        tag_notes(document)
         if profile is not None:
             _one_printer_profile(document, profile)
         _no_empty_compressed_stream(document)
@@ -213,6 +214,61 @@ def _label_pages(document: Any, total: int, roles: PageRoles) -> None:
     if roles.back_cover and total > 1:
         nums += [total - 1, pikepdf.Dictionary(P=pikepdf.String("Dos de couverture"))]
     document.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+
+
+NOTE_BACK_LINK = re.compile(r"^(note_\d+)_call$")
+
+
+def tag_notes(document: Any) -> None:
+    """Footnotes become `Note` structure elements with their ID (PDF/UA-1 asks for one on each note).
+
+    WeasyPrint tags the floated `span.note` as a plain Span; a note is the Span whose link goes back
+    to a call (`#note_N_call`, written by the Markdown renderer). Files without tags are left alone."""
+    import pikepdf
+
+    tree = document.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    found: dict[str, Any] = {}
+    pending = [tree.get("/K")]
+    while pending:
+        element = pending.pop()
+        kids = list(element) if isinstance(element, pikepdf.Array) else [element]
+        for kid in kids:
+            if not isinstance(kid, pikepdf.Dictionary) or "/S" not in kid:
+                continue
+            anchor = _note_anchor(kid) if kid.S == pikepdf.Name.Span else None
+            if anchor and anchor not in found:
+                kid.S = pikepdf.Name.Note
+                kid.ID = pikepdf.String(anchor)
+                found[anchor] = kid
+            if "/K" in kid:
+                pending.append(kid.K)
+    if found:
+        names = pikepdf.Array()
+        for anchor in sorted(found):  # a name tree's keys are sorted
+            names.extend([pikepdf.String(anchor), found[anchor]])
+        tree.IDTree = pikepdf.Dictionary(Names=names)
+
+
+def _note_anchor(span: Any) -> str | None:
+    """The note's anchor when one of the Span's kids is a Link back to its call."""
+    import pikepdf
+
+    kids = span.get("/K")
+    for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids]):
+        if not isinstance(kid, pikepdf.Dictionary) or kid.get("/S") != pikepdf.Name.Link:
+            continue
+        links = kid.get("/K")
+        for part in (list(links) if isinstance(links, pikepdf.Array) else [links]):
+            annotation = part.get("/Obj") if isinstance(part, pikepdf.Dictionary) else None
+            target = annotation.get("/Dest") if annotation is not None else None
+            if target is None and annotation is not None and "/A" in annotation:
+                target = annotation.A.get("/D")
+            match = NOTE_BACK_LINK.match(str(target)) if isinstance(target, pikepdf.String) else None
+            if match:
+                return match.group(1)
+    return None
 
 
 def _stable_document_id(document: Any, identity: bytes) -> None:

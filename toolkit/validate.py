@@ -14,7 +14,8 @@ from .load import Located, RawBlock, RawPart, RawProse, RawPublication, read_pub
 from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
 from .messages import did_you_mean
-from .markdown import MAX_DEPTH, MAX_WORD, findings
+from .markdown import MAX_DEPTH, MAX_WORD, TEXT_WIDTH_MM, findings, has_table, tables_wider_than_the_page
+from .notes import PartNotes, split_definitions
 from .resources import MAX_TEXT_BYTES, image_file_problem, short
 from .theme import load_theme
 
@@ -135,7 +136,10 @@ def check_markdown(text: str, path: Path, line: int, problems: Problems, lines_m
         elif found.kind == "nesting":
             problems.error(path, where, f"lists and quotes nested more than {MAX_DEPTH} levels deep: the text "
                                         "inside would not be printed; nest less")
-        else:
+        elif found.kind == "note" and not lines_match:
+            problems.error(path, where, f"footnote [^{short(found.value)}] is in a field: notes are called "
+                                        "from the text (after the '---' line of a block, or between blocks)")
+        elif found.kind == "word":
             problems.error(path, where, f"a word of {len(found.value)} characters ('{short(found.value, 30)}') is "
                                         f"longer than {MAX_WORD}: it cannot be laid out; add spaces, or put a "
                                         "long address in a link [text](address)")
@@ -177,10 +181,12 @@ def check_layouts_folder(meta: PublicationMeta, raw: RawPublication, problems: P
 
 @dataclass
 class Context:
-    """What block validation needs beyond the block: the publication folder and counts derived from it."""
+    """What block validation needs beyond the block: the publication folder, counts derived from it,
+    and the footnotes defined in the part being validated."""
 
     root: Path
     region_counts: dict[str, int] = field(default_factory=dict)
+    notes: PartNotes = field(default_factory=PartNotes)
 
 
 TAGGED_BLOCKS = ("article", "case-study")
@@ -198,13 +204,56 @@ def count_region_tags(items: list[RawProse | RawBlock]) -> Counter[str]:
     return counts
 
 
+def validate_part_body(items: list[RawProse | RawBlock], problems: Problems, context: Context) -> list[Any]:
+    """The body of a part (a file): its footnote definitions may stand anywhere in it."""
+    context.notes = PartNotes()
+    for text in _texts(items):
+        for definition in split_definitions(text.text, text.path, text.line)[1]:
+            check_markdown(definition.text, definition.path, definition.line, problems)
+            context.notes.add(definition, problems)
+    body = validate_body(items, problems, context)
+    context.notes.report_unused(problems)
+    return body
+
+
+def _texts(items: list[RawProse | RawBlock]) -> Any:
+    for item in items:
+        if isinstance(item, RawProse):
+            yield item
+        else:
+            yield from _texts(item.body)
+
+
+def validate_prose(item: RawProse, problems: Problems, context: Context) -> Prose:
+    """A run of text, its footnote definitions taken out; each call must have a definition."""
+    text = split_definitions(item.text, item.path, item.line)[0]
+    check_markdown(text, item.path, item.line, problems)
+    for line, width in tables_wider_than_the_page(text):
+        problems.warning(item.path, item.line + line,
+                         f"this table needs about {width:.0f} mm for its longest words alone, more than the "
+                         f"page's {TEXT_WIDTH_MM} mm of text: it runs into the margin; split it in two, or "
+                         "shorten its headers and cells")
+    notes: dict[str, str] = {}
+    for found in findings(text):
+        if found.kind != "note":
+            continue
+        definition = context.notes.definitions.get(found.value)
+        if definition is None:
+            problems.error(item.path, item.line + found.line,
+                           f"footnote [^{short(found.value)}] has no definition: add a line "
+                           f"'[^{short(found.value)}]: the text of the note' in this file (usually at its end)")
+            continue
+        context.notes.used.add(found.value)
+        notes[found.value] = definition.text
+    return Prose(text=text, notes=notes)
+
+
 def validate_body(items: list[RawProse | RawBlock], problems: Problems, context: Context) -> list[Any]:
     """Validate the blocks of a body, in order; prose stays Markdown text."""
     body: list[Any] = []
     for item in items:
         if isinstance(item, RawProse):
-            check_markdown(item.text, item.path, item.line, problems)
-            body.append(Prose(text=item.text))
+            body.append(validate_prose(item, problems, context))
             body[-1]._where = (item.path, item.line)
             continue
         block = validate_block(item, problems, context)
@@ -227,6 +276,9 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
     elif raw.has_body:
         problems.error(raw.path, raw.line, f"block '{raw.name}' takes no text after '---': "
                                            "put its text in a field")
+    if raw.name == "table" and not any(has_table(text.text) for text in _texts(raw.body)):
+        problems.error(raw.path, raw.line, "table block: write the Markdown table after a '---' line "
+                                           "(a header row, a '|---|---:|' line, then the rows)")
     if raw.name == "chart" and isinstance(raw.fields.value, dict) and raw.fields.value.get("data_from"):
         extra["data"] = derived_data(raw.fields.value["data_from"], context)
     block = validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
@@ -317,7 +369,7 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
             check_photos(part_meta, raw_part.front, raw.root / "images", problems)
             if part_meta.accent:
                 accents.append((raw_part, part_meta.accent))
-        body = validate_body(raw_part.body, problems, context)
+        body = validate_part_body(raw_part.body, problems, context)
         if part_meta is not None:
             parts.append(Part(id=raw_part.path.stem, source=raw_part.path, meta=part_meta, body=body))
     if isinstance(meta, PublicationMeta):

@@ -667,7 +667,7 @@ def test_billion_laughs_yaml_is_cheap(tmp_path, monkeypatch, server, outside) ->
     (FRONT.encode() + b"::: poster\ntitle: x\n:::\n", "sections/01.md:4: error: unknown block 'poster'; known "
                                                        "blocks: about, article, callout, card, case-study, chart, "
                                                        "contact, directory, figures, photo, questions, quote, "
-                                                       "signature, testimonial, timeline, zoom"),
+                                                       "signature, table, testimonial, timeline, zoom"),
     (FRONT.encode() + b"::: quote\ntext: Oui\n\nLa suite.\n", "sections/01.md:4: error: block 'quote' is never "
                                                               "closed: add a line ':::'"),
     (FRONT.encode() + b"::: figures\ncolumns: 99999999999999999999999999\nitems:\n  - value: 1e999999\n"
