@@ -11,13 +11,15 @@ from .catalog import CatalogChecks
 from .colours import ColourChecks
 from .fonts import FontChecks
 from .registry import CHECKS, check
+from .sources import Source, load_sources
 from .walk import ContentWalk, _RgbUse
 
 
 class _Checker(ContentWalk, ColourChecks, FontChecks, CatalogChecks):
     """State shared by the checks of one file; the checks themselves are registered functions."""
 
-    def __init__(self, pdf: Any, path: Path, report: Report, variant: str | None, binding: str | None):
+    def __init__(self, pdf: Any, path: Path, report: Report, variant: str | None, binding: str | None,
+                 images: Path | None = None):
         import pikepdf
 
         self.pk = pikepdf
@@ -39,6 +41,7 @@ class _Checker(ContentWalk, ColourChecks, FontChecks, CatalogChecks):
         self.trimboxes: dict[int, list[float]] = {}
         self.active_forms: set[tuple[int, int]] = set()  # forms being walked: a form drawing itself
         self.budget = MAX_OPERATORS
+        self.sources: list[Source] = load_sources(images)  # the publication's image files, to name images
 
     # -- driver
 
@@ -61,6 +64,12 @@ class _Checker(ContentWalk, ColourChecks, FontChecks, CatalogChecks):
         for registered in CHECKS:
             if registered.applies(variant):
                 self._guard(registered.rule, lambda: registered.run(self))
+
+    def image_name(self, image: Any, pages: list[int] | None = None) -> str:
+        """'atelier.jpg, page 4': the image named by its source file (see sources)."""
+        from .rules import image_name
+
+        return image_name(self, image, pages)
 
     def _guard(self, rule: str, check: Any) -> None:
         try:

@@ -9,17 +9,19 @@ from .report import BINDING_MULTIPLE, LEVELS, VARIANTS, Finding, Report
 from .pdfutil import _human_size, _page_ranges, _short
 from .readers import _check_readers, _qpdf_check
 from .checker import _Checker
+from .sources import default_images_folder
 
 
 
 
 def check_pdf(path: Path, variant: str | None = None, binding: str | None = None, *,
-              readers: bool = False) -> Report:
+              readers: bool = False, images: Path | None = None) -> Report:
     """Preflight one file. Never raises for a bad file: problems become error findings.
 
     `variant` ("print" | "screen") overrides what the XMP says; `binding` ("saddle-stitch" |
     "sheets" | "none") checks the page count; `readers=True` also runs Ghostscript and compares the
-    text of three independent readers (slower)."""
+    text of three independent readers (slower); `images` is the publication's images/ folder, so that
+    findings name an image by its source file (default: content/<folder of the file>/images)."""
     _validate_arguments(variant, binding)
     path = Path(path)
     report = Report(path=str(path), variant=variant, pages=0, bytes=0)
@@ -45,7 +47,8 @@ def check_pdf(path: Path, variant: str | None = None, binding: str | None = None
         return report
 
     with pdf:
-        checker = _Checker(pdf, path, report, variant, binding)
+        folder = images if images is not None else default_images_folder(path)
+        checker = _Checker(pdf, path, report, variant, binding, images=folder)
         try:
             checker.run()
         except Exception as exc:  # noqa: BLE001 - last safety net: a finding, never a traceback
