@@ -23,7 +23,7 @@ class Source:
 def thumbnail(image: Any) -> tuple[float, ...]:
     """A PIL image as 256 grey levels, centred and scaled (so that a darker print still matches)."""
     grey = image.convert("RGB").convert("L").resize(THUMBNAIL)
-    values = [float(v) for v in grey.getdata()]
+    values = [float(v) for v in grey.tobytes()]
     mean = sum(values) / len(values)
     spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
     return tuple((v - mean) / spread for v in values)
