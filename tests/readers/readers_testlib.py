@@ -97,14 +97,23 @@ def poppler_text(path: Path) -> tuple[list[str], list[str]]:
 
 
 def poppler_fonts(path: Path) -> list[str]:
-    """pdffonts: every font embedded (and nothing said on stderr)."""
+    """pdffonts: every font embedded, and one font object per subset name (a RIP caches fonts by
+    that name: two subsets under one name print wrong glyphs), nothing said on stderr."""
     done = _run(["pdffonts", str(path)])
     problems = [f"pdffonts, {_name(path)}: {line}" for line in done.stderr.splitlines() if line.strip()]
+    objects: dict[str, set[str]] = {}
     for line in done.stdout.splitlines()[2:]:
         # name type encoding emb sub uni object ID: the columns from the right are fixed.
         columns = line.split()
-        if len(columns) >= 7 and columns[-5] != "yes":
+        if len(columns) < 7:
+            continue
+        if columns[-5] != "yes":
             problems.append(f"pdffonts, {_name(path)}: font {columns[0]} is not embedded")
+        if re.match(r"^[A-Z]{6}\+", columns[0]):
+            objects.setdefault(columns[0], set()).add(" ".join(columns[-2:]))
+    for name, ids in sorted(objects.items()):
+        if len(ids) > 1:
+            problems.append(f"pdffonts, {_name(path)}: the subset name {name} is used by {len(ids)} font objects")
     return problems
 
 
@@ -270,7 +279,7 @@ def hyphens_not_typed(pages: list[str], file: str, reader: str) -> list[str]:
     """U+2010 or U+2011 inside a word: the source typed '-', search and copy need U+002D."""
     problems = []
     for number, text in enumerate(pages, start=1):
-        found = sorted({m.group(0) for m in re.finditer(r"\w+[\u2010\u2011]\w+", text)})
+        found = sorted({w for w in re.findall(r"\w+(?:[-\u2010\u2011]\w+)+", text) if re.search("[\u2010\u2011]", w)})
         if found:
             problems.append(f"{reader}, {file}, page {number}: {len(found)} word(s) with U+2010/U+2011 for a "
                             f"typed '-', e.g. {found[:5]!r}")

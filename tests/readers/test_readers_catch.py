@@ -104,3 +104,17 @@ def test_a_heading_read_letter_by_letter_is_reported() -> None:
 def test_hyphens_not_typed_are_reported() -> None:
     assert readers.hyphens_not_typed(["Pierrefitte\u2011sur\u2011Seine"], "x.pdf", "MuPDF")
     assert not readers.hyphens_not_typed(["Pierrefitte-sur-Seine, 2010\u20132011"], "x.pdf", "MuPDF")
+
+
+def test_pdffonts_sees_one_subset_name_on_two_font_programs(tmp_path) -> None:
+    """Two renders merged page by page, as the parts build does: each has its own subset, named alike."""
+    from weasyprint import HTML
+
+    for name, text in (("a", "Bonjour"), ("b", "Zèbre quartz wagon")):
+        HTML(string=f"<p style='font-family: serif'>{text}</p>").write_pdf(tmp_path / f"{name}.pdf")
+    with pikepdf.open(tmp_path / "a.pdf") as merged, pikepdf.open(tmp_path / "b.pdf") as other:
+        merged.pages.extend(other.pages)
+        merged.save(tmp_path / "merged.pdf")
+    assert not readers.poppler_fonts(tmp_path / "a.pdf")
+    problems = readers.poppler_fonts(tmp_path / "merged.pdf")
+    assert any("is used by 2 font objects" in p and "merged.pdf" in p for p in problems), problems
