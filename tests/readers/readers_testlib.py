@@ -185,6 +185,32 @@ def images(path: Path) -> list[str]:
     return problems
 
 
+def unmatched_images(path: Path, folder: Path) -> list[str]:
+    """Every image of the file looks like one of the publication's image files (pixels after colour
+    conversion and proportions, loosely): a photo holding another picture's data shows."""
+    import pikepdf
+    from pikepdf import PdfImage
+
+    from toolkit.preflight.sources import best_source, load_sources
+
+    sources = load_sources(folder)
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for name, image in _page_images(page.obj):
+                if name.endswith("soft mask"):
+                    continue
+                width, height = int(image.Width), int(image.Height)
+                try:
+                    pixels = PdfImage(image).as_pil_image()
+                except Exception:  # noqa: BLE001 - reported by images()
+                    pixels = None
+                if best_source(sources, width / height, pixels) is None:
+                    problems.append(f"pikepdf, {_name(path)}, page {number}, image {name}: {width}×{height} px "
+                                    f"matches no file of {folder}")
+    return problems
+
+
 def _page_images(node, depth: int = 0):
     """(name, image) for the image XObjects of a page or form, forms included."""
     import pikepdf
