@@ -483,6 +483,20 @@ def test_a_stream_that_does_not_inflate_is_an_error(tmp_path):
     assert found and found[0].page == 1 and "does not decode" in found[0].message
 
 
+def test_a_flate_stream_cut_short_is_an_error(tmp_path):
+    """What MuPDF calls `premature end of data in flate filter`."""
+    cut = zlib.compress(b"0 0 1 1 re f\n" * 50)[:-8]
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(cut) + cut + b"\nendstream",
+    ]))
+    found = by_rule(check_pdf(path), "stream-decode")
+    assert found and found[0].page == 1 and "ends before" in found[0].message, found
+
+
 def test_an_image_holding_another_copys_data_is_named_by_its_source_file(tmp_path):
     images = tmp_path / "images"
     images.mkdir()

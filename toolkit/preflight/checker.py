@@ -42,6 +42,8 @@ class _Checker(ContentWalk, ColourChecks, FontChecks, CatalogChecks):
         self.active_forms: set[tuple[int, int]] = set()  # forms being walked: a form drawing itself
         self.budget = MAX_OPERATORS
         self.sources: list[Source] = load_sources(images)  # the publication's image files, to name images
+        self.image_names: dict[tuple[int, int], str] = {}
+        self.placements: dict[tuple[int, int], tuple[Any, list[int]]] | None = None  # images and their pages
 
     # -- driver
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import subprocess
+import zlib
 from typing import Any
 
 from .pdfutil import _box, _filters, _page_ranges, _short
 from .registry import check
-from .report import Finding
+from .report import SUBPROCESS_TIMEOUT, Finding
 from .sources import best_source
 
 # Filters pikepdf decodes itself; images (DCT, JPX, JBIG2, CCITT) are decoded by the image check.
 GENERAL_FILTERS = {"/FlateDecode", "/Fl", "/LZWDecode", "/LZW", "/ASCII85Decode", "/A85",
                    "/ASCIIHexDecode", "/AHx", "/RunLengthDecode", "/RL"}
 # Defects of the toolkit, not of the content: say so, and what gets a good file meanwhile.
+INFLATE_CHUNK = 1 << 20
 REBUILD = "this comes from the build, not from the content: rebuild with `toolkit build --single-pass` and report it"
 TOOLKIT = "this comes from the toolkit, not from the content: nothing to change there; report it"
 HIDDEN = 2  # annotation flag bit 2: not shown nor printed
@@ -38,9 +42,12 @@ def streams_decode(checker: Any) -> None:
         filters = _filters(obj)
         if not filters:
             continue
+        raw = obj.read_raw_bytes()
         problem = None
-        if not obj.read_raw_bytes():
+        if not raw:
             problem = f"is declared {filters[0][1:]} but holds no data"
+        elif filters[0] in ("/FlateDecode", "/Fl"):
+            problem = _inflate_problem(raw)
         elif all(f in GENERAL_FILTERS for f in filters):
             try:
                 obj.read_bytes()
@@ -51,6 +58,20 @@ def streams_decode(checker: Any) -> None:
             checker.findings.append(Finding("error", "stream-decode",
                                             f"{what} {problem}: printers' RIPs stop there; {TOOLKIT}",
                                             pages[0] if pages else None))
+
+
+def _inflate_problem(raw: bytes) -> str | None:
+    """Inflate in chunks, keeping nothing (a small stream may inflate to gigabytes): the data must
+    be valid and complete, as MuPDF wants it (`premature end of data in flate filter`)."""
+    inflater = zlib.decompressobj()
+    pending = raw
+    try:
+        while pending and not inflater.eof:
+            inflater.decompress(pending, INFLATE_CHUNK)
+            pending = inflater.unconsumed_tail
+    except zlib.error as exc:
+        return f"does not decode (FlateDecode: {exc})"
+    return None if inflater.eof else "ends before its compressed data does (FlateDecode)"
 
 
 def stream_places(checker: Any) -> dict[tuple[int, int], tuple[str, list[int]]]:
@@ -72,8 +93,8 @@ def stream_places(checker: Any) -> dict[tuple[int, int], tuple[str, list[int]]]:
 
 def image_placements(checker: Any) -> dict[tuple[int, int], tuple[Any, list[int]]]:
     """Each image XObject (forms and soft masks included) with the pages it is drawn on."""
-    if getattr(checker, "_placements", None) is not None:
-        return checker._placements
+    if checker.placements is not None:
+        return checker.placements
     pk = checker.pk
     found: dict[tuple[int, int], tuple[Any, list[int]]] = {}
 
@@ -96,7 +117,7 @@ def image_placements(checker: Any) -> dict[tuple[int, int], tuple[Any, list[int]
 
     for number, page in enumerate(checker.pdf.pages, start=1):
         visit(page.obj, number, 0)
-    checker._placements = found
+    checker.placements = found
     return found
 
 
@@ -128,7 +149,7 @@ def image_name(checker: Any, image: Any, pages: list[int] | None = None) -> str:
     """'atelier.jpg, page 4' when the image matches a file of the publication's images/ folder,
     else 'the 1200×780 px image on page 4'."""
     key = image.objgen
-    names = checker.__dict__.setdefault("_image_names", {})
+    names = checker.image_names
     if key not in names:
         width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
         source = None
@@ -222,23 +243,30 @@ def _annotation_words(annot: Any, pk: Any) -> str:
 @check("typed-hyphen")
 def hyphens_extract_as_typed(checker: Any) -> None:
     """Words that extract with U+2010 or U+2011: the writer typed '-', and a reader searching with
-    '-' (pdftotext, pypdf, MuPDF, PDF.js) does not find them."""
-    import pypdfium2 as pdfium
+    '-' (pdftotext, pypdf, MuPDF, PDF.js) does not find them. The text comes from poppler's
+    pdftotext in its own process, so that a hostile file cannot take the checker down with it."""
+    pages = _pdftotext_pages(checker.path)
+    if pages is None:
+        checker.findings.append(Finding("info", "typed-hyphen", "pdftotext (poppler) is not installed: "
+                                                                "hyphens not checked"))
+        return
+    for number, text in enumerate(pages, start=1):
+        words = sorted(set(TYPED_HYPHEN.findall(text)))
+        if words:
+            shown = ", ".join(repr(w.replace("\u2011", "-").replace("\u2010", "-")) for w in words[:4])
+            checker.findings.append(Finding(
+                "warning", "typed-hyphen",
+                f"page {number}: {len(words)} word(s) with a hyphen typed '-' extract as U+2010 or "
+                f"U+2011 ({shown}{', ...' if len(words) > 4 else ''}): searching and copying them fails; "
+                f"{TOOLKIT}", number))
 
-    document = pdfium.PdfDocument(str(checker.path))
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            words = sorted({w for w in TYPED_HYPHEN.findall(textpage.get_text_range())})
-            textpage.close()
-            page.close()
-            if words:
-                shown = ", ".join(repr(w.replace("\u2011", "-").replace("\u2010", "-")) for w in words[:4])
-                checker.findings.append(Finding(
-                    "warning", "typed-hyphen",
-                    f"page {index + 1}: {len(words)} word(s) with a hyphen typed '-' extract as U+2010 or "
-                    f"U+2011 ({shown}{', ...' if len(words) > 4 else ''}): searching and copying them fails; "
-                    f"{TOOLKIT}", index + 1))
-    finally:
-        document.close()
+
+def _pdftotext_pages(path: Any) -> list[str] | None:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    done = subprocess.run([exe, "-enc", "UTF-8", "-q", str(path), "-"], capture_output=True, check=False,
+                          timeout=SUBPROCESS_TIMEOUT)
+    if done.returncode != 0:
+        raise RuntimeError(f"pdftotext exit {done.returncode}: {_short(done.stderr.decode(errors='replace'))}")
+    return done.stdout.decode("utf-8", errors="replace").split("\f")
