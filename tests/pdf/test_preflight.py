@@ -420,3 +420,141 @@ def test_malformed_content_is_a_finding(tmp_path):
     report = check_pdf(tmp_path / "odd.pdf", variant="print")
     assert [f.page for f in by_rule(report, "rgb-colour")] == [1]
     assert [f.page for f in by_rule(report, "internal")] == [2]
+
+
+# --------------------------------------------------------------------------- what independent readers see
+
+NEW_RULES = {"stream-decode", "image-decode", "font-subset-name", "print-annotation", "typed-hyphen"}
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written byte by byte (pikepdf would repair what these tests break), with a valid xref."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def photo(seed: int, size: tuple[int, int]):
+    """A small picture with shapes, different for each seed."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, (240, 240, 240))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(5, size[1] // 2)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=tuple(rng.randrange(256) for _ in range(3)))
+    return image
+
+
+def test_a_padding_page_with_an_empty_flate_stream_is_an_error_on_its_page(tmp_path):
+    path = tmp_path / "padding.pdf"
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 5 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents [5 0 R 6 0 R] >>",
+        b"<< /Length 8 >>\nstream\n0 0 1 1 re f\n\nendstream",
+        b"<< /Length 0 /Filter /FlateDecode >>\nstream\n\nendstream",
+    ]))
+    found = by_rule(check_pdf(path), "stream-decode")
+    assert [(f.level, f.page) for f in found] == [("error", 2)], found
+    assert "page 2" in found[0].message and "FlateDecode but holds no data" in found[0].message
+
+
+def test_a_stream_that_does_not_inflate_is_an_error(tmp_path):
+    path = tmp_path / "garbage.pdf"
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length 9 /Filter /FlateDecode >>\nstream\nnot zlib!\nendstream",
+    ]))
+    found = by_rule(check_pdf(path), "stream-decode")
+    assert found and found[0].page == 1 and "does not decode" in found[0].message
+
+
+def test_a_flate_stream_cut_short_is_an_error(tmp_path):
+    """What MuPDF calls `premature end of data in flate filter`."""
+    cut = zlib.compress(b"0 0 1 1 re f\n" * 50)[:-8]
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(cut) + cut + b"\nendstream",
+    ]))
+    found = by_rule(check_pdf(path), "stream-decode")
+    assert found and found[0].page == 1 and "ends before" in found[0].message, found
+
+
+def test_an_image_holding_another_copys_data_is_named_by_its_source_file(tmp_path):
+    images = tmp_path / "images"
+    images.mkdir()
+    photo(1, (300, 200)).save(images / "atelier.jpg")
+    photo(2, (300, 200)).save(images / "autre.jpg")       # same proportions, other pixels
+    photo(3, (200, 300)).save(images / "portrait.jpg")
+    smaller = io.BytesIO()
+    photo(1, (300, 200)).resize((150, 100)).save(smaller, "JPEG")   # the other copy's data
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(300, 300))
+    pdf.add_blank_page(page_size=(300, 300))
+    image = pikepdf.Stream(pdf, smaller.getvalue())
+    image.Type, image.Subtype, image.Filter = Name.XObject, Name.Image, Name.DCTDecode
+    image.Width, image.Height, image.BitsPerComponent, image.ColorSpace = 300, 200, 8, Name.DeviceRGB
+    page = pdf.pages[1]
+    page.Resources = Dictionary(XObject=Dictionary(Im7=pdf.make_indirect(image)))
+    page.Contents = pdf.make_stream(b"q 150 0 0 100 10 10 cm /Im7 Do Q")
+    pdf.save(tmp_path / "photo.pdf")
+    found = by_rule(check_pdf(tmp_path / "photo.pdf", images=images), "image-decode")
+    assert len(found) == 1 and found[0].level == "error" and found[0].page == 2
+    assert found[0].message.startswith("atelier.jpg, page 2: "), found[0].message
+    assert "150×100 px" in found[0].message and "300×200 px" in found[0].message
+    assert "/Im7" not in found[0].message
+    unnamed = by_rule(check_pdf(tmp_path / "photo.pdf"), "image-decode")
+    assert unnamed[0].message.startswith("the 300×200 px image on page 2"), unnamed[0].message
+
+
+def test_subsets_laid_out_apart_under_one_name_are_an_error(tmp_path):
+    """Two renders merged page by page, as the parts build does: WeasyPrint names each subset after
+    the font alone, so the two different subsets carry one name."""
+    first = render(tmp_path / "a.pdf", "<p>Bonjour</p>")
+    second = render(tmp_path / "b.pdf", "<p>Zèbre quartz wagon</p>")
+    with pikepdf.open(first) as merged, pikepdf.open(second) as other:
+        merged.pages.extend(other.pages)
+        merged.save(tmp_path / "apart.pdf")
+    found = by_rule(check_pdf(tmp_path / "apart.pdf"), "font-subset-name")
+    assert len(found) == 1 and found[0].level == "error", found
+    assert "2 different subsets share the name" in found[0].message and "pages 1-2" in found[0].message
+    assert not by_rule(check_pdf(first), "font-subset-name")
+
+
+def test_a_link_inside_a_print_files_trim_is_an_error_but_not_in_screen(tmp_path):
+    body = "<p>Écrire à <a href='mailto:presse@example.org'>presse@example.org</a></p>"
+    found = by_rule(check_pdf(render(tmp_path / "print.pdf", body)), "print-annotation")
+    assert found and found[0].level == "error" and found[0].page == 1
+    assert "'mailto:presse@example.org'" in found[0].message
+    assert not by_rule(check_pdf(render(tmp_path / "screen.pdf", body, variant="screen")), "print-annotation")
+
+
+def test_hyphens_that_do_not_extract_as_typed_are_reported(tmp_path):
+    found = by_rule(check_pdf(render(tmp_path / "nb.pdf", "<p>Île&#8209;de&#8209;France et ceux&#8208;ci</p>",
+                                     variant="screen")), "typed-hyphen")
+    assert found and found[0].page == 1 and "'Île-de-France'" in found[0].message, found
+    typed = check_pdf(render(tmp_path / "typed.pdf", "<p>Île-de-France, 2010–2011</p>", variant="screen"))
+    assert not by_rule(typed, "typed-hyphen")
+
+
+def test_a_clean_print_file_with_a_photo_passes_the_reader_rules(tmp_path):
+    body = f"<h1>Bonjour</h1><p>Île-de-France</p><img src='{png_uri()}' style='width: 20mm'>"
+    report = check_pdf(render(tmp_path / "clean.pdf", body))
+    assert not report.rules() & NEW_RULES, format_table([report])
