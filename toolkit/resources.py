@@ -110,7 +110,12 @@ def print_ready_image(path: Path, profile: Path, cache: Path) -> Path:
     digest = hashlib.sha256(path.read_bytes() + profile.name.encode()).hexdigest()[:24]
     target = cache / f"{digest}.jpg"
     if target.is_file():
-        return target
+        # A copy cut short (full disk, killed build) would print a broken image: checked, else made again.
+        if target.stat().st_size > 0 and _jpeg_complete(target):
+            return target
+        from .cache import damaged
+
+        damaged(target, "truncated JPEG", "converted again")
     from PIL import Image, ImageCms
 
     with Image.open(path) as image:

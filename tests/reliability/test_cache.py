@@ -129,3 +129,19 @@ def test_lead_pages_memory_of_the_wrong_shape(tmp_path, monkeypatch) -> None:
     assert f"{memory}: warning: damaged cache entry (not a list of chapter anchors): decided again" in \
         result.warnings
     assert json.loads(memory.read_text()) == []
+
+
+def test_truncated_print_image_is_converted_again(tmp_path) -> None:
+    from PIL import Image
+
+    from toolkit.paths import LAYOUTS
+    from toolkit.resources import print_ready_image
+
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 48), "teal").save(photo)
+    profile = LAYOUTS / "base" / "icc" / "ISOcoated_v2_300_bas.icc"
+    first = print_ready_image(photo, profile, tmp_path / "images")
+    whole = first.read_bytes()
+    first.write_bytes(whole[: len(whole) // 2])
+    again = print_ready_image(photo, profile, tmp_path / "images")
+    assert again == first and again.read_bytes() == whole
