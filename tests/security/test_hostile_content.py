@@ -715,7 +715,8 @@ def test_nesting_within_limits_and_hostile_unicode_build(tmp_path, monkeypatch, 
     outcome = build(root, monkeypatch)
     assert outcome.error is None, outcome.messages()
     # Narrow nested boxes break and hyphenate lines anywhere: compare without spaces and hyphens.
-    text = re.sub(r"[\s\-\u00ad\u2010\u2011]", "", pdf_text(outcome.pdf))
+    # (pdfium marks a hyphenation point with U+FFFE)
+    text = re.sub(r"[\s\-\u00ad\u2010\u2011\ufffe]", "", pdf_text(outcome.pdf))
     for words in ("niveau 7", "suite des listes", "citation profonde", "au fond", "שלום", "fin"):
         assert words.replace(" ", "") in text, words
     assert_nothing_reached(outcome, server, outside)
