@@ -74,8 +74,9 @@ class Builder:
     def __init__(self, content: Path = CONTENT, out: Path = OUT, theme_override: str | None = None,
                  strict: bool = False, parts: bool = True, executor: Any = None,
                  layouts: Path | None = None, proof: bool = False) -> None:
-        self.content = content
-        self.out = out
+        # Absolute from here on: WeasyPrint's base URL and the fetcher's roots are file URIs.
+        self.content = Path(content).absolute()
+        self.out = Path(out).absolute()
         self.theme_override = theme_override
         self.strict = strict
         self.renderer = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))

@@ -74,3 +74,20 @@ def test_plain_names_still_build(tmp_path, project) -> None:
                        "--executor", "local")
     assert code == 0, output
     assert [p.name for p in written(tmp_path)] == ["pub-bretagne-screen.pdf"]
+
+
+def test_a_relative_content_folder_builds(tmp_path, monkeypatch) -> None:
+    """`toolkit build --content tests/corpus`: a relative folder is the user's working folder's."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+    from toolkit.paths import CONTENT
+
+    shutil.copytree(CONTENT / "communique-2024", tmp_path / "contenu" / "communique-2024")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "communique-2024", "--variant", "screen", "--content", "contenu",
+                                       "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sortie" / "communique-2024" / "communique-2024-screen.pdf").is_file()
