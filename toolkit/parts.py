@@ -400,6 +400,7 @@ class Assembler:
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
         self.keys: dict[tuple[Any, bool, bool], str] = {}  # the job key of each form laid out
         self.identity = b""  # digest of the inputs of the assembled file, set by run()
+        self.leads: set[str] = set()  # chapters given a lead page by the plan, set by run()
         # The theme's tokens (theme.yaml colours, sizes) reach the CSS too: a changed token is a new key.
         self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
                                          *theme.font_files()]) + hashlib.sha256(
@@ -474,6 +475,7 @@ class Assembler:
                 break
             the_plan = plan(self.units, self.laid_for) or the_plan
         self._write_guesses(the_plan)
+        self.leads = {self.anchors[id(slot.unit.first)] for slot in the_plan.slots if slot.lead}
         numbered = [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
         folio_job = self._folio_job(numbered)
         pdf = merge(the_plan, _lay_out(folio_job).pdf, numbered)
