@@ -86,6 +86,8 @@ class Builder:
         self.proof = proof
         self._executor: Any = executor
         self.last_assembly: dict[str, Any] = {}
+        # Chapters the last build gave a lead page: the HTML written by --html lays out the same pages.
+        self.last_leads: set[str] = set()
 
     def load(self, name: str, edition: str | None = None) -> tuple[Publication, Theme, list[Problem]]:
         refused = name_problems(self.content, name, [edition] if edition else [], self.theme_override)
@@ -163,6 +165,7 @@ class Builder:
         pdf, page_anchors = assembler.run()
         check_headings(assign_anchors(publication)[1], page_anchors)
         self.last_assembly = assembler.stats
+        self.last_leads = set(assembler.leads)
         return pdf, len(page_anchors), assembler.identity
 
     def assembler(self, publication: Publication, theme: Theme, variant: str) -> Assembler:
@@ -218,6 +221,7 @@ class Builder:
             leads = wanted
         if variant == "print":
             write_atomic(memory, json.dumps(sorted(leads)).encode())
+        self.last_leads = set(leads)
         return html_doc, document
 
     def _proof_css(self) -> str:

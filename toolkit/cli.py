@@ -63,12 +63,18 @@ def list_command(content: Path) -> None:
               help="Where editions are built: this process (its workers lay out the parts), a process pool "
                    "(editions side by side), a Dask cluster; auto: a process pool for more than two editions.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
+@click.option("--html", "html_folder", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also write the whole HTML WeasyPrint lays out, with its CSS, fonts and images beside it, to "
+                   "HTML_FOLDER/<publication>-<variant>.html: `weasyprint` on it is one pass over the publication.")
 def build(publications: tuple[str, ...], variant: str, out: Path, content: Path, theme: str | None,
           strict: bool, layouts: Path | None, single_pass: bool, proof: bool, editions: tuple[str, ...],
-          executor: str, scheduler: str | None) -> None:
+          executor: str, scheduler: str | None, html_folder: Path | None) -> None:
     """Build PUBLICATIONS (default: all of them)."""
     from .build import Builder, RenderError, publication_names
+    from .export import write_html_folder
 
+    if editions and html_folder:
+        raise click.UsageError("--html writes one publication's HTML: build it without --edition")
     if editions:
         sys.exit(_build_editions(publications, editions, _variants(variant), out, content, theme, executor,
                                  scheduler))
@@ -83,6 +89,7 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
         click.echo(f"[{index}/{len(jobs)}] {name} ({v}) ...", nl=False)
         try:
             result = builder.build(name, v)
+            html = write_html_folder(builder, name, v, html_folder) if html_folder else None
         except ContentError as error:
             click.echo(" failed")
             _report_problems(error)
@@ -101,6 +108,8 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
         padding = f", {result.blanks_added} blank page(s) added for the binding" if result.blanks_added else ""
         click.echo(f" {result.pages} pages, {result.bytes / 1024:.0f} KB, {result.seconds:.1f} s{padding}"
                    f" → {result.path}")
+        if html:
+            click.echo(f"  HTML for one WeasyPrint pass → {html}")
         for warning in result.warnings:
             click.secho(f"  {warning}", fg="yellow", err=True)
         if strict and result.warnings:

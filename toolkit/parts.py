@@ -21,7 +21,7 @@ import io
 import json
 import os
 import re
-from concurrent.futures import Executor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -412,6 +412,7 @@ class Assembler:
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
         self.keys: dict[tuple[Any, bool, bool], str] = {}  # the job key of each form laid out
         self.identity = b""  # digest of the inputs of the assembled file, set by run()
+        self.leads: set[str] = set()  # chapters given a lead page by the plan, set by run()
         # The theme's tokens (theme.yaml colours, sizes) reach the CSS too: a changed token is a new key.
         self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
                                          *theme.font_files()]) + hashlib.sha256(
@@ -419,7 +420,7 @@ class Assembler:
         # The forms each unit took last time: a rebuild lays out what it needs in one wave.
         edition = slugify(publication.meta.subtitle) if publication.meta.subtitle else ""
         self.memory = CACHE / f"plan-{publication.name}-{edition}-{theme.name}-{variant}.json"
-        self.stats = {"units": len(self.units), "rendered": 0, "cached": 0, "waves": 0}
+        self.stats = {"units": len(self.units), "rendered": 0, "cached": 0}
 
     def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
         return self.forms.get((None if unit is None else unit.index, lead, start_left))
@@ -440,8 +441,8 @@ class Assembler:
         return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
                    self.variant, css, key)
 
-    def lay_out(self, requests: dict[tuple[Any, bool, bool], Job]) -> None:
-        """Fill `forms` for the requested forms: from the disk cache, else from the worker processes."""
+    def from_cache(self, requests: dict[tuple[Any, bool, bool], Job]) -> dict[tuple[Any, bool, bool], Job]:
+        """Fill `forms` from the disk cache; the requests it does not hold are returned."""
         missing = {}
         for form, job in requests.items():
             self.keys[form] = job.key
@@ -451,29 +452,73 @@ class Assembler:
             else:
                 self.forms[form] = laid
                 self.stats["cached"] += 1
-        if not missing:
-            return
-        self.stats["waves"] += 1
-        if len(missing) > 1:
-            results = list(self.executor().map(_lay_out, missing.values()))
-        else:
-            results = [_lay_out(job) for job in missing.values()]  # one unit: no process hop
-        for (form, job), laid in zip(missing.items(), results):
-            self.cache.put(job.key, laid)
-            self.forms[form] = laid
-            self.stats["rendered"] += 1
+        return missing
+
+    def laid_out(self, form: tuple[Any, bool, bool], job: Job, laid: Laid) -> None:
+        self.cache.put(job.key, laid)
+        self.forms[form] = laid
+        self.stats["rendered"] += 1
+
+    def lay_out(self, requests: dict[tuple[Any, bool, bool], Job]) -> None:
+        """Fill `forms` for the requested forms: from the disk cache, else in this process."""
+        for form, job in self.from_cache(requests).items():
+            self.laid_out(form, job, _lay_out(job))
+
+    def lay_out_needed(self, guesses: dict[int, tuple[bool, bool]]) -> None:
+        """Lay out every form the plan needs, in the workers, asking for the next forms as soon as one
+        comes back rather than in waves: a unit whose side is known once the units before it are laid
+        out does not wait for the slowest unit of the wave before it."""
+        asked: set[tuple[Any, bool, bool]] = set()
+        pending: dict[Future[Laid], tuple[tuple[Any, bool, bool], Job]] = {}
+        while True:
+            wanted = wanted_forms(self.units, self.laid_for, guesses) - asked
+            if wanted:
+                asked |= wanted
+                missing = self.from_cache({form: self.job(self.units[form[0]], form[1], form[2])
+                                           for form in sorted(wanted, key=_in_order)})
+                if len(missing) == 1 and not pending:  # one unit (an edit): no process hop
+                    [(form, job)] = missing.items()
+                    self.laid_out(form, job, _lay_out(job))
+                else:
+                    pending.update({self.executor().submit(_lay_out, job): (form, job)
+                                    for form, job in missing.items()})
+                continue  # what the cache held may have moved the walk on
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                form, job = pending.pop(future)
+                self.laid_out(form, job, future.result())
 
     def run(self) -> tuple[bytes, list[list[str]]]:
-        guesses = self._read_guesses()
         self.lay_out({BLANK_FORM: self.job(None, False, True)})
-        for _ in range(len(self.units) + 1):
-            wanted = wanted_forms(self.units, self.laid_for, guesses)
-            if not wanted:
-                break
-            self.lay_out({form: self.job(self.units[form[0]], form[1], form[2]) for form in wanted})
+        self.lay_out_needed(self._read_guesses())
         the_plan = plan(self.units, self.laid_for)
         assert the_plan is not None
-        for _ in range(3):  # the contents, with the page numbers of the assembled document
+        # The folio sheet is laid out in a worker while this process lays out the contents: their
+        # numbers rarely change the contents' length, hence the pages to number.
+        early = self._folio_job(self._numbered_pages(the_plan))
+        has_contents = any(slot.unit is not None and slot.unit.layout == "contents" for slot in the_plan.slots)
+        speculative = (self.executor().submit(_lay_out, early)
+                       if has_contents and self.cache.get(early.key) is None else None)
+        the_plan = self._number_contents(the_plan)
+        self._write_guesses(the_plan)
+        self.leads = {self.anchors[id(slot.unit.first)] for slot in the_plan.slots if slot.lead}
+        numbered = self._numbered_pages(the_plan)
+        folio_job = self._folio_job(numbered)
+        pdf = merge(the_plan, self._folio_sheet(folio_job, speculative if folio_job.key == early.key else None).pdf,
+                    numbered)
+        # The file's identity comes from its inputs (the units' keys), not from the bytes laid out:
+        # WeasyPrint writes a random DocumentID in each unit, so cold and warm caches would differ.
+        keys = [self.keys[BLANK_FORM if slot.unit is None else (slot.unit.index, slot.lead, slot.start_left)]
+                for slot in the_plan.slots] + [folio_job.key]
+        self.identity = hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32].encode()
+        return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
+
+    def _number_contents(self, the_plan: Plan) -> Plan:
+        """The contents laid out again with the page numbers of the assembled document, until its
+        length, hence the numbers, stay the same."""
+        for _ in range(3):
             numbers = the_plan.page_numbers()
             changed = False
             for slot in the_plan.slots:
@@ -485,16 +530,18 @@ class Assembler:
             if not changed:
                 break
             the_plan = plan(self.units, self.laid_for) or the_plan
-        self._write_guesses(the_plan)
-        numbered = [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
-        folio_job = self._folio_job(numbered)
-        pdf = merge(the_plan, _lay_out(folio_job).pdf, numbered)
-        # The file's identity comes from its inputs (the units' keys), not from the bytes laid out:
-        # WeasyPrint writes a random DocumentID in each unit, so cold and warm caches would differ.
-        keys = [self.keys[BLANK_FORM if slot.unit is None else (slot.unit.index, slot.lead, slot.start_left)]
-                for slot in the_plan.slots] + [folio_job.key]
-        self.identity = hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32].encode()
-        return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
+        return the_plan
+
+    def _numbered_pages(self, the_plan: Plan) -> list[bool]:
+        return [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
+
+    def _folio_sheet(self, job: Job, speculative: Future[Laid] | None) -> Laid:
+        """The folio sheet from the cache (an edit rarely moves a page), the worker, or this process."""
+        laid = self.cache.get(job.key)
+        if laid is None:
+            laid = speculative.result() if speculative is not None else _lay_out(job)
+            self.cache.put(job.key, laid)
+        return laid
 
     @staticmethod
     def _numbered(slot: Any, index: int) -> bool:
@@ -523,6 +570,11 @@ class Assembler:
     def _write_guesses(self, the_plan: Any) -> None:
         forms = {slot.unit.index: [slot.lead, slot.start_left] for slot in the_plan.slots if slot.unit is not None}
         write_atomic(self.memory, json.dumps(forms).encode())
+
+
+def _in_order(form: tuple[Any, bool, bool]) -> tuple[int, bool, bool]:
+    """Units are submitted in reading order: the walk of the plan needs the first ones first."""
+    return (-1 if form[0] is None else form[0], form[1], form[2])
 
 
 def default_executor() -> Executor:

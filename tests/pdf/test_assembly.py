@@ -347,3 +347,22 @@ def test_same_input_same_bytes_whatever_the_cache(three_builds, variant) -> None
 def test_the_cli_output_carries_no_developer_warning(three_builds) -> None:
     for _, log in three_builds:
         assert "Warning" not in log and "anchor" not in log.lower(), log
+
+
+def test_a_rebuild_with_nothing_changed_lays_nothing_out(content, tmp_path_factory, monkeypatch) -> None:
+    """Every unit, the contents and the folio sheet come from the cache: WeasyPrint is not called."""
+    from toolkit import parts
+    from toolkit.build import Builder
+
+    builder = Builder(content=content, out=tmp_path_factory.mktemp("assembly-rebuild"),
+                      executor=ProcessPoolExecutor(max_workers=1))
+    try:
+        first = builder.build(NAME, "print")
+        calls = []
+        real = parts._lay_out
+        monkeypatch.setattr(parts, "_lay_out", lambda job: calls.append(job) or real(job))
+        second = builder.build(NAME, "print")
+    finally:
+        builder.close()
+    assert builder.last_assembly["rendered"] == 0 and calls == [], [job.html[:80] for job in calls]
+    assert first.path.read_bytes() == second.path.read_bytes()
