@@ -114,7 +114,7 @@ def french_date(value: Any) -> str:
 
 
 def image_finder(publication: Publication, theme: Theme, variant: str) -> Callable[[str], str | None]:
-    """URL of an image of the publication's images/ folder (a CMYK copy in print), or None to draw the frame."""
+    """URL of an image of the publication's images/ folder (a CMYK copy in print), or None when it is missing."""
     images = publication.root / "images"
 
     def find(src: str) -> str | None:
@@ -184,8 +184,12 @@ class HtmlDocument:
 
 def build_html(publication: Publication, theme: Theme, variant: str,
                overrides: list[Path] | None = None, chart_svg: Callable[[Any], str] | None = None,
-               extra_context: dict[str, Any] | None = None, only: list[Part] | None = None) -> HtmlDocument:
+               extra_context: dict[str, Any] | None = None, only: list[Part] | None = None,
+               photo_frames: bool = False) -> HtmlDocument:
     """The publication as one HTML document, French typography applied to its text.
+
+    `photo_frames` draws a frame for each photo without its file (proofs, previews); final files leave
+    such photos out.
 
     `only` renders some parts (a unit rendered apart); anchors and contents still come from them all,
     so every unit agrees on ids and on what the contents lists."""
@@ -200,6 +204,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "contents": contents_entries(publication, anchors),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),
+        "photo_frames": photo_frames,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         "document_date": document_date(publication),

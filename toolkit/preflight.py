@@ -82,6 +82,7 @@ RULES: dict[str, str] = {
     "gs-open": "with readers=True: Ghostscript fails to interpret the file",
     "reader-text": "with readers=True: pypdfium2, pypdf and pdftotext extract different text (warning), "
                    "or the same text with other spaces or in another reading order (info)",
+    "missing-photo": "a photo the content names was left out for want of its file (recorded by the build)",
     "internal": "a check itself failed on this file (malformed object): reported instead of a traceback",
 }
 
@@ -493,6 +494,15 @@ class _Checker:
             self._guard("struct-tree", self._check_screen_catalog)
             self._guard("figure-alt", self._check_figures)
         self._guard("pdf-version", self._check_version)
+        self._guard("missing-photo", self._report_missing_photos)
+
+    def _report_missing_photos(self) -> None:
+        """The build records the photos it left out (their file is missing): the file cannot say it itself."""
+        from .pdf import MISSING_PHOTOS_KEY
+
+        recorded = self.pdf.docinfo.get(MISSING_PHOTOS_KEY) if self.pdf.trailer.get("/Info") is not None else None
+        for line in str(recorded or "").splitlines():
+            self.findings.append(Finding("warning", "missing-photo", line))
 
     def _guard(self, rule: str, check: Any) -> None:
         try:

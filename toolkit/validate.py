@@ -99,13 +99,29 @@ def validate_located(model: type[BaseModel], data: Located, problems: Problems,
 
 
 def check_photos(model: BaseModel, fields: Located, images: Path, problems: Problems) -> None:
-    """Image files named by a block (itself a photo, or its `photo` field) exist and are real images."""
+    """Image files named by a block (itself a photo, or its `photo` field) exist and are real images.
+    A photo without its file is a warning of kind `missing-photo`: final files leave it out and record it."""
     for key, photo in (((), model), (("photo",), getattr(model, "photo", None))):
-        if isinstance(photo, Photo) and photo.src:
-            found = image_file_problem(images, photo.src)
-            if found:
-                line = fields.line_of((*key, "src"))
-                getattr(problems, found[0])(fields.path, line, found[1])
+        if not isinstance(photo, Photo):
+            continue
+        if not photo.src or not (images / photo.src).is_file():
+            line = fields.line_of((*key, "src") if photo.src else key)
+            problems.warning(fields.path, line, missing_photo_message(photo, images), kind=MISSING_PHOTO)
+            continue
+        found = image_file_problem(images, photo.src)
+        if found:
+            getattr(problems, found[0])(fields.path, fields.line_of((*key, "src")), found[1])
+
+
+MISSING_PHOTO = "missing-photo"
+
+
+def missing_photo_message(photo: Photo, images: Path) -> str:
+    """What a writer needs to find the photo: its name (or alt text), its credit, where it should go."""
+    what = f"photo '{photo.src}' is missing from {images.name}/" if photo.src else \
+        f"photo '{short(photo.alt, 60)}' has no src (no file named)"
+    credit = f" (credit {photo.credit})" if photo.credit else ""
+    return f"{what}{credit}: it is left out of final files (proofs and previews show its frame)"
 
 
 # ---------------------------------------------------------------- text: Markdown that would fetch or cannot print
