@@ -23,7 +23,7 @@ from .models import Article, CaseStudy, Part, Publication
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image
 from .theme import Theme
-from .typography import french_html
+from .typography import french_html, same_heading
 
 
 def slugify(text: str) -> str:
@@ -33,12 +33,17 @@ def slugify(text: str) -> str:
 
 @dataclass
 class ContentsEntry:
-    """One line of the generated contents: a part or an article, and the anchor it points to."""
+    """One line of the generated contents, and the anchor it points to.
+
+    Level 1: a chapter (with its `number`) or a page; level 2: what a chapter holds (its sections,
+    articles and case studies; `kind` says which)."""
 
     title: str
     anchor: str
     level: int
     accent: str | None = None
+    number: int | None = None
+    kind: str = "page"
 
 
 @dataclass
@@ -86,6 +91,8 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.filters["french_date"] = french_date
     env.filters["year_apart"] = year_apart
     env.globals["render"] = _render_block
+    env.globals["contents_tree"] = contents_tree
+    env.globals["same_heading"] = same_heading  # a kicker repeating its heading is not printed
     return env
 
 
@@ -135,17 +142,47 @@ def _render_block(context: Any, block: Any, **extra: Any) -> Markup:
 
 
 def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[ContentsEntry]:
-    """Parts listed in the contents, each followed by its level-2 articles."""
+    """Two levels: chapters (numbered) and pages, then what each chapter holds: its sections, articles
+    and case studies. A section stands for its own articles; an entry repeating the one above it (an
+    article named as its part, 'ANCTour' / 'L'ANCTour') is listed once."""
     entries: list[ContentsEntry] = []
+    numbers = chapter_numbers(publication)
+    in_chapter = False
     for part in publication.parts:
+        if part.meta.layout == "chapter":
+            in_chapter = True
+        elif part.meta.layout != "section":
+            in_chapter = False
         if not part.in_contents or not part.meta.title:
             continue
-        entries.append(ContentsEntry(part.meta.title, anchors[id(part)], 1, part.meta.accent))
+        level = 2 if part.meta.layout == "section" and in_chapter else 1
+        entries.append(ContentsEntry(part.meta.title, anchors[id(part)], level, part.meta.accent,
+                                     numbers.get(id(part)), part.meta.layout))
+        if level == 2:
+            continue  # contents stay two levels deep: the section's entry stands for its articles
         for block in walk_blocks(part.body):
-            # An article repeating its part's title (a one-article part) is not listed twice.
-            if isinstance(block, Article) and block.level == 2 and block.title != part.meta.title:
-                entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent))
+            listed = isinstance(block, CaseStudy) or (isinstance(block, Article) and block.level == 2)
+            if listed and not same_heading(block.title, part.meta.title):
+                entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent,
+                                             kind=block.kind))
     return entries
+
+
+def contents_tree(entries: list[ContentsEntry]) -> list[tuple[ContentsEntry, list[ContentsEntry]]]:
+    """Each level-1 entry with the level-2 entries that follow it (nested lists in the contents)."""
+    tree: list[tuple[ContentsEntry, list[ContentsEntry]]] = []
+    for entry in entries:
+        if entry.level == 1 or not tree:
+            tree.append((entry, []))
+        else:
+            tree[-1][1].append(entry)
+    return tree
+
+
+def chapter_numbers(publication: Publication) -> dict[int, int]:
+    """1, 2, 3... for the chapters in reading order, keyed by part identity (openers may print it too)."""
+    chapters = [part for part in publication.parts if part.meta.layout == "chapter"]
+    return {id(part): number for number, part in enumerate(chapters, 1)}
 
 
 def walk_blocks(blocks: list[Any]) -> Any:
@@ -202,6 +239,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "parts": publication.parts if only is None else only,
         "theme": theme, "variant": variant, "anchor": lambda obj: anchors.get(id(obj), ""),
         "contents": contents_entries(publication, anchors),
+        "chapter_number": lambda part: chapter_numbers(publication).get(id(part)),
         "chart_svg": chart_svg or (lambda block: ""),
         "image_url": image_finder(publication, theme, variant),
         "photo_frames": photo_frames,
