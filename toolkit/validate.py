@@ -11,12 +11,13 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, Problems, location
 from .load import Located, RawBlock, RawPart, RawProse, RawPublication, read_publication
-from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
+from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Article, CaseStudy, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
 from .messages import did_you_mean
 from .markdown import MAX_DEPTH, MAX_WORD, findings
 from .resources import image_file_problem, short
 from .theme import load_theme
+from .typography import typed_in_capitals
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -114,6 +115,15 @@ def check_photos(model: BaseModel, fields: Located, images: Path, problems: Prob
 
 
 MISSING_PHOTO = "missing-photo"
+
+
+def check_heading_case(title: Any, fields: Located, problems: Problems) -> None:
+    """A heading typed in capitals would stand out among its level's sentence-case headings (parts,
+    articles, case studies; the smaller levels are set in capitals by the theme's CSS, whatever typed)."""
+    if isinstance(title, str) and typed_in_capitals(title):
+        problems.warning(fields.path, fields.line_of(("title",)),
+                         f"title '{short(title, 60)}' is typed in capitals: type it in sentence case, as it "
+                         "reads in a sentence (the theme sets the capitals of each heading level)")
 
 
 def missing_photo_message(photo: Photo, images: Path) -> str:
@@ -245,6 +255,8 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
     block = validate_located(model, raw.fields, problems, extra, anchor=raw.line, context=f"{raw.name} block: ")
     if block is not None:
         check_photos(block, raw.fields, context.root / "images", problems)
+        if isinstance(block, CaseStudy) or (isinstance(block, Article) and block.level == 2):
+            check_heading_case(block.title, raw.fields, problems)
     if isinstance(block, Chart):
         block._where = (raw.path, raw.line)
         check_chart_data(block, raw, context, problems)
@@ -325,6 +337,7 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
         part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
         if part_meta is not None:
             check_photos(part_meta, raw_part.front, raw.root / "images", problems)
+            check_heading_case(part_meta.title, raw_part.front, problems)
             if part_meta.accent:
                 accents.append((raw_part, part_meta.accent))
         body = validate_body(raw_part.body, problems, context)
