@@ -129,7 +129,7 @@ def check_heading_case(title: Any, fields: Located, problems: Problems) -> None:
 def missing_photo_message(photo: Photo, images: Path) -> str:
     """What a writer needs to find the photo: its name (or alt text), its credit, where it should go."""
     what = f"photo '{photo.src}' is missing from {images.name}/" if photo.src else \
-        f"photo '{short(photo.alt, 60)}' has no src (no file named)"
+        f"photo '{short(photo.alt, 60)}' is missing: no src names its file in {images.name}/"
     credit = f" (credit {photo.credit})" if photo.credit else ""
     return f"{what}{credit}: it is left out of final files (proofs and previews show its frame)"
 
