@@ -23,7 +23,7 @@ from .models import Article, CaseStudy, Part, Publication
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image
 from .theme import Theme
-from .typography import french_html, same_heading
+from .typography import french_html, heading_key, same_heading
 
 
 def slugify(text: str) -> str:
@@ -143,9 +143,11 @@ def _render_block(context: Any, block: Any, **extra: Any) -> Markup:
 
 def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[ContentsEntry]:
     """Two levels: chapters (numbered) and pages, then what each chapter holds: its sections, articles
-    and case studies. A section stands for its own articles; an entry repeating the one above it (an
-    article named as its part, 'ANCTour' / 'L'ANCTour') is listed once."""
+    and case studies. A section stands for its own articles, and an entry repeating the one above it (an
+    article named as its part, 'ANCTour' / 'L'ANCTour') or one already listed (an edition's regional
+    chapter gathers articles printed in their chapters too) is listed once, where it comes first."""
     entries: list[ContentsEntry] = []
+    listed: set[str] = set()
     numbers = chapter_numbers(publication)
     in_chapter = False
     for part in publication.parts:
@@ -156,15 +158,17 @@ def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[
         if not part.in_contents or not part.meta.title:
             continue
         level = 2 if part.meta.layout == "section" and in_chapter else 1
+        listed.add(heading_key(part.meta.title))
         entries.append(ContentsEntry(part.meta.title, anchors[id(part)], level, part.meta.accent,
                                      numbers.get(id(part)), part.meta.layout))
         if level == 2:
             continue  # contents stay two levels deep: the section's entry stands for its articles
         for block in walk_blocks(part.body):
-            listed = isinstance(block, CaseStudy) or (isinstance(block, Article) and block.level == 2)
-            if listed and not same_heading(block.title, part.meta.title):
+            wanted = isinstance(block, CaseStudy) or (isinstance(block, Article) and block.level == 2)
+            if wanted and not same_heading(block.title, part.meta.title) and heading_key(block.title) not in listed:
                 entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent,
                                              kind=block.kind))
+                listed.add(heading_key(block.title))
     return entries
 
 

@@ -77,6 +77,12 @@ def write_publication(content: Path) -> Path:
             ::::
 
             :::: article
+            title: Un essai
+            ---
+            Un article au titre déjà listé (« Essai », la section du premier chapitre) : listé une fois.
+            ::::
+
+            :::: article
             title: Un sous-article
             level: 3
             ---
