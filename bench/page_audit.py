@@ -160,24 +160,27 @@ def _components(spaces, name) -> int:
 
 
 def placeholder_frames(pdf_path: Path) -> int | None:
-    """Photo frames without their file in the HTML of the publication the file comes from."""
+    """Photo frames without their file in the HTML the file was built from: that of the publication
+    the file is named after, framed only for proofs and previews (`-proof.pdf`, `-preview.pdf`)."""
     from toolkit.build import Builder, document_date
     from toolkit.html import build_html
 
-    match = re.match(r"(.+?)(?:-(?P<edition>[\w-]+))?-print$", pdf_path.stem)
+    stem = re.sub(r"-(proof|preview)$", "", pdf_path.stem)
+    framed = stem != pdf_path.stem
+    match = re.match(r"(.+?)(?:-(?P<edition>[\w-]+))?-print$", stem)
     builder = Builder()
     names = {path.name for path in builder.content.iterdir()}
-    name, edition = pdf_path.stem.removesuffix("-print"), None
+    name, edition = stem.removesuffix("-print"), None
     if name not in names and match:
-        candidates = [n for n in names if pdf_path.stem.startswith(n + "-")]
+        candidates = [n for n in names if stem.startswith(n + "-")]
         if not candidates:
             return None
         name = max(candidates, key=len)
-        edition = pdf_path.stem[len(name) + 1:].removesuffix("-print") or None
+        edition = stem[len(name) + 1:].removesuffix("-print") or None
     if name not in names:
         return None
     publication, theme, _ = builder.load(name, edition)
-    html = build_html(publication, theme, "print", chart_svg=lambda block: "<svg/>",
+    html = build_html(publication, theme, "print", chart_svg=lambda block: "<svg/>", photo_frames=framed,
                       extra_context={"document_date": document_date(publication)}).html
     return html.count("photo-missing")
 

@@ -23,7 +23,7 @@ from .tags import finish_tags, link_descriptions
 from .render import Renderer, RendererFailure, WeasyWarnings
 from .resources import plain_name_problem
 from .theme import Theme, load_theme
-from .validate import load_publication
+from .validate import MISSING_PHOTO, load_publication
 
 VARIANTS = ("print", "screen")
 MAX_LAYOUT_PASSES = 4
@@ -73,7 +73,7 @@ class Builder:
 
     def __init__(self, content: Path = CONTENT, out: Path = OUT, theme_override: str | None = None,
                  strict: bool = False, parts: bool = True, executor: Any = None,
-                 layouts: Path | None = None, proof: bool = False) -> None:
+                 layouts: Path | None = None, proof: bool = False, photo_frames: bool = False) -> None:
         # Absolute from here on: WeasyPrint's base URL and the fetcher's roots are file URIs.
         self.content = Path(content).absolute()
         self.out = Path(out).absolute()
@@ -84,6 +84,9 @@ class Builder:
         self.layouts = layouts
         # Proofs are laid out whole with the proof overlay and written beside, never over, final files.
         self.proof = proof
+        # A photo without its file is left out of final files; proofs and previews keep its frame, and
+        # are written beside the final file (-proof.pdf, -preview.pdf), never over it.
+        self.photo_frames = proof or photo_frames
         self._executor: Any = executor
         self.last_assembly: dict[str, Any] = {}
         # Chapters the last build gave a lead page: the HTML written by --html lays out the same pages.
@@ -136,10 +139,11 @@ class Builder:
         roles = PageRoles(pages, _has_layout(publication, "cover", 0), _has_layout(publication, "back-cover", -1))
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"), links=(variant != "print"),
-                                  profile=theme.output_profile if variant == "print" else None)
+                                  profile=theme.output_profile if variant == "print" else None,
+                                  missing_photos=missing_photos(warnings, self.content))
         path = output_path(self.out, name, variant, edition)
-        if self.proof:
-            path = path.with_name(f"{path.stem}-proof.pdf")
+        if self.proof or self.photo_frames:
+            path = path.with_name(f"{path.stem}-{'proof' if self.proof else 'preview'}.pdf")
         write_atomic(path, pdf)
         return BuildResult(name, variant, path, pages + blanks, len(pdf),
                            time.perf_counter() - started, blanks, all_warnings, edition)
@@ -172,7 +176,7 @@ class Builder:
         """The parts build of this publication, with this builder's templates, charts and workers."""
         return Assembler(publication, theme, variant, overrides=self._overrides(publication),
                          chart_svg=self.chart_renderer(publication, theme, variant),
-                         executor=lambda: self.executor)
+                         executor=lambda: self.executor, photo_frames=self.photo_frames)
 
     def forget_theme(self) -> None:
         """After an edit of CSS, theme.yaml or fonts: drop every parsed stylesheet and the warm workers."""
@@ -207,7 +211,7 @@ class Builder:
         document: Any = None
         for _ in range(MAX_LAYOUT_PASSES):
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
-                                  chart_svg=chart_svg,
+                                  chart_svg=chart_svg, photo_frames=self.photo_frames,
                                   extra_context={"document_date": document_date(publication), "lead_chapters": leads,
                                                  "chart_table": self.chart_tables(publication)})
             # The previous pass's pages are let go before the next layout, not after it: two laid-out
@@ -289,6 +293,18 @@ def _read_leads(path: Path) -> set[str]:
         damaged(path, "not a list of chapter anchors", "decided again")
         return set()
     return set(leads)
+
+
+def missing_photos(warnings: list[Problem], content: Path) -> list[str]:
+    """The photos without their file, as `publication/file.md:line: message`: recorded in the PDF for
+    `toolkit check`, with paths from the content folder so that the file does not depend on where it was built."""
+    found = []
+    for problem in warnings:
+        if problem.kind == MISSING_PHOTO:
+            path, folder = Path(problem.path).resolve(), content.resolve()
+            where = path.relative_to(folder) if path.is_relative_to(folder) else Path(path.name)
+            found.append(f"{where}:{problem.line}: {problem.message}")
+    return found
 
 
 def _has_layout(publication: Publication, layout: str, index: int) -> bool:

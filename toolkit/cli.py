@@ -273,7 +273,9 @@ def preview(publication: str, variant: str, pages: list[int] | None, out: Path, 
     from .preview import write_previews
 
     _check_publication(content, publication)
-    builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts)
+    # Previews keep a frame where a photo has no file yet, so designers can plan the page; their PDF is
+    # written beside the final one (-preview.pdf).
+    builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts, photo_frames=True)
     try:
         for one in _variants(variant):
             try:

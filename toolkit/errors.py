@@ -13,6 +13,7 @@ class Problem:
     line: int
     message: str
     level: str = "error"
+    kind: str = ""  # what the problem is about, for the stages that act on some ("missing-photo")
 
     def __str__(self) -> str:
         return f"{location(self.path, self.line)}: {self.level}: {one_line(self.message)}"
@@ -58,8 +59,8 @@ class Problems:
     def error(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Problem(path, line, message, "error"))
 
-    def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Problem(path, line, message, "warning"))
+    def warning(self, path: Path | str, line: int, message: str, kind: str = "") -> None:
+        self.items.append(Problem(path, line, message, "warning", kind))
 
     def extend(self, problems: list[Problem]) -> None:
         self.items.extend(problems)

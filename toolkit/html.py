@@ -29,7 +29,7 @@ from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .spanning import lift_wide_blocks
 from .theme import Theme
-from .typography import french_html, french_text
+from .typography import french_html, french_text, heading_key, same_heading
 
 
 def slugify(text: str) -> str:
@@ -39,12 +39,17 @@ def slugify(text: str) -> str:
 
 @dataclass
 class ContentsEntry:
-    """One line of the generated contents: a part or an article, and the anchor it points to."""
+    """One line of the generated contents, and the anchor it points to.
+
+    Level 1: a chapter (with its `number`) or a page; level 2: what a chapter holds (its sections,
+    articles and case studies; `kind` says which)."""
 
     title: str
     anchor: str
     level: int
     accent: str | None = None
+    number: int | None = None
+    kind: str = "page"
 
 
 @dataclass
@@ -148,6 +153,8 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     # Text printed from an attribute (the running head's data-running): the typography stage only
     # sets text nodes, so the template applies the rules (curly apostrophes, no-break spaces).
     env.filters["typeset"] = lambda text: french_text(str(text)) if text else ""
+    env.globals["contents_tree"] = contents_tree
+    env.globals["same_heading"] = same_heading  # a kicker repeating its heading is not printed
     return env
 
 
@@ -205,7 +212,7 @@ def french_date(value: Any) -> str:
 
 
 def image_finder(publication: Publication, theme: Theme, variant: str) -> Callable[[str], str | None]:
-    """URL of an image of the publication's images/ folder (a CMYK copy in print), or None to draw the frame."""
+    """URL of an image of the publication's images/ folder (a CMYK copy in print), or None when it is missing."""
     images = publication.root / "images"
 
     def find(src: str) -> str | None:
@@ -252,17 +259,51 @@ def escape_attribute(text: str) -> str:
 
 
 def contents_entries(publication: Publication, anchors: dict[int, str]) -> list[ContentsEntry]:
-    """Parts listed in the contents, each followed by its level-2 articles."""
+    """Two levels: chapters (numbered) and pages, then what each chapter holds: its sections, articles
+    and case studies. A section stands for its own articles, and an entry repeating the one above it (an
+    article named as its part, 'ANCTour' / 'L'ANCTour') or one already listed (an edition's regional
+    chapter gathers articles printed in their chapters too) is listed once, where it comes first."""
     entries: list[ContentsEntry] = []
+    listed: set[str] = set()
+    numbers = chapter_numbers(publication)
+    in_chapter = False
     for part in publication.parts:
+        if part.meta.layout == "chapter":
+            in_chapter = True
+        elif part.meta.layout != "section":
+            in_chapter = False
         if not part.in_contents or not part.meta.title:
             continue
-        entries.append(ContentsEntry(part.meta.title, anchors[id(part)], 1, part.meta.accent))
+        level = 2 if part.meta.layout == "section" and in_chapter else 1
+        listed.add(heading_key(part.meta.title))
+        entries.append(ContentsEntry(part.meta.title, anchors[id(part)], level, part.meta.accent,
+                                     numbers.get(id(part)), part.meta.layout))
+        if level == 2:
+            continue  # contents stay two levels deep: the section's entry stands for its articles
         for block in walk_blocks(part.body):
-            # An article repeating its part's title (a one-article part) is not listed twice.
-            if isinstance(block, Article) and block.level == 2 and block.title != part.meta.title:
-                entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent))
+            wanted = isinstance(block, CaseStudy) or (isinstance(block, Article) and block.level == 2)
+            if wanted and not same_heading(block.title, part.meta.title) and heading_key(block.title) not in listed:
+                entries.append(ContentsEntry(block.title, anchors[id(block)], 2, part.meta.accent,
+                                             kind=block.kind))
+                listed.add(heading_key(block.title))
     return entries
+
+
+def contents_tree(entries: list[ContentsEntry]) -> list[tuple[ContentsEntry, list[ContentsEntry]]]:
+    """Each level-1 entry with the level-2 entries that follow it (nested lists in the contents)."""
+    tree: list[tuple[ContentsEntry, list[ContentsEntry]]] = []
+    for entry in entries:
+        if entry.level == 1 or not tree:
+            tree.append((entry, []))
+        else:
+            tree[-1][1].append(entry)
+    return tree
+
+
+def chapter_numbers(publication: Publication) -> dict[int, int]:
+    """1, 2, 3... for the chapters in reading order, keyed by part identity (openers may print it too)."""
+    chapters = [part for part in publication.parts if part.meta.layout == "chapter"]
+    return {id(part): number for number, part in enumerate(chapters, 1)}
 
 
 def walk_blocks(blocks: list[Any]) -> Any:
@@ -301,8 +342,12 @@ class HtmlDocument:
 
 def build_html(publication: Publication, theme: Theme, variant: str,
                overrides: list[Path] | None = None, chart_svg: Callable[[Any], str] | None = None,
-               extra_context: dict[str, Any] | None = None, only: list[Part] | None = None) -> HtmlDocument:
+               extra_context: dict[str, Any] | None = None, only: list[Part] | None = None,
+               photo_frames: bool = False) -> HtmlDocument:
     """The publication as one HTML document, French typography applied to its text.
+
+    `photo_frames` draws a frame for each photo without its file (proofs, previews); final files leave
+    such photos out.
 
     `only` renders some parts (a unit rendered apart); anchors and contents still come from them all,
     so every unit agrees on ids and on what the contents lists."""
@@ -318,9 +363,11 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "notes": lambda block: notes.get(id(block), {}),
         "column_width_mm": markdown.COLUMN_WIDTH_MM,
         "contents": contents_entries(publication, anchors),
+        "chapter_number": lambda part: chapter_numbers(publication).get(id(part)),
         "chart_svg": chart_svg or (lambda block: ""),
         "chart_table": lambda block: None,  # the chart's data as a table (screen builds set it)
         "image_url": image_finder(publication, theme, variant),
+        "photo_frames": photo_frames,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         "document_date": document_date(publication),

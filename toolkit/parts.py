@@ -402,9 +402,11 @@ class Assembler:
     """Lays out the units a plan needs (cache first, then the workers), plans, merges."""
 
     def __init__(self, publication: Publication, theme: Any, variant: str, overrides: list[Path],
-                 chart_svg: Callable[[Any], str], executor: Callable[[], Executor]) -> None:
-        """`executor` gives the worker pool when there is something to lay out (started on first use)."""
+                 chart_svg: Callable[[Any], str], executor: Callable[[], Executor], photo_frames: bool = False) -> None:
+        """`executor` gives the worker pool when there is something to lay out (started on first use);
+        `photo_frames` keeps a frame for each photo without its file (previews)."""
         self.publication, self.theme, self.variant = publication, theme, variant
+        self.photo_frames = photo_frames
         self.overrides, self.chart_svg, self.executor = overrides, chart_svg, executor
         self.units = split_units(publication)
         self.anchors, _ = assign_anchors(publication)
@@ -432,7 +434,7 @@ class Assembler:
         else:
             leads = {self.anchors[id(unit.first)]} if lead else set()
             html = build_html(self.publication, self.theme, self.variant, self.overrides,
-                              chart_svg=self.chart_svg, only=list(unit.parts),
+                              chart_svg=self.chart_svg, only=list(unit.parts), photo_frames=self.photo_frames,
                               extra_context={"document_date": document_date(self.publication),
                                              "lead_chapters": leads, "page_numbers": page_numbers,
                                              # an edition's metadata must not make every part differ

@@ -28,13 +28,19 @@ class PageRoles:
     back_cover: bool
 
 
+# The document information entry that lists the photos without their file, one `file:line: message` a line.
+MISSING_PHOTOS_KEY = "/ToolkitMissingPhotos"
+
+
 def padding_needed(pages: int, binding: str) -> int:
     return (-pages) % BINDING_MULTIPLE[binding]
 
 
 def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes,
-                marks: bool = False, profile: Path | None = None, links: bool = True) -> tuple[bytes, int]:
-    """Pad with blank pages before the back cover, label pages, make the file reproducible.
+                marks: bool = False, profile: Path | None = None, links: bool = True,
+                missing_photos: list[str] | None = None) -> tuple[bytes, int]:
+    """Pad with blank pages before the back cover, label pages, make the file reproducible, record the
+    photos left out for want of their file (`toolkit check` lists them).
 
     `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID. Without
     `links` (the print file) no annotation is kept. Returns the new PDF and the number of blank pages added."""
@@ -51,6 +57,8 @@ def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity:
             draw_crop_marks(document)
         _stable_document_id(document, identity)
         tag_notes(document)
+        if missing_photos:
+            document.docinfo[MISSING_PHOTOS_KEY] = "\n".join(missing_photos)
         if profile is not None:
             _one_printer_profile(document, profile)
         _no_empty_compressed_stream(document)

@@ -60,7 +60,7 @@ def image_file_problem(images: Path, src: str) -> tuple[str, str] | None:
     """('error'|'warning', message) for an image file that cannot be used, or None when it is fine."""
     path = images / src
     if not path.is_file():
-        return "warning", f"image '{src}' not found in {images.name}/: a framed placeholder with the credit is printed"
+        return "warning", f"image '{src}' not found in {images.name}/"
     resolved = path.resolve()
     # images/ itself may be a symbolic link too: the file must be inside the publication folder.
     if not resolved.is_relative_to(images.resolve()) or not resolved.is_relative_to(images.parent.resolve()):

@@ -238,3 +238,31 @@ def format_percent(value: float | int | Decimal, locale: str = "fr_FR") -> str:
     from babel.numbers import format_percent as babel_percent
 
     return babel_percent(value, locale=locale)
+
+
+# ---------------------------------------------------------------- headings
+
+# Leading articles a kicker or a section name may add or drop ("ANCTour" / "L'ANCTour").
+_LEADING_ARTICLE = re.compile(r"^(l['\u2019]\s*|(le|la|les|un|une|des|the|a|an)\s+)", re.I)
+
+
+def heading_key(text: str | None) -> str:
+    """A heading reduced to what a reader compares: no case, accents, Markdown, leading article or
+    punctuation. Two headings with the same key say the same thing."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", re.sub(r"<[^>]*>|[*_`]", "", text or ""))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold().strip()
+    plain = _LEADING_ARTICLE.sub("", plain)
+    return re.sub(r"\W+", "", plain)
+
+
+def same_heading(first: str | None, second: str | None) -> bool:
+    """`first` repeats `second` (a kicker equal to its heading, an article named as its part)."""
+    return bool(first and second) and heading_key(first) == heading_key(second)
+
+
+def typed_in_capitals(text: str | None) -> bool:
+    """A heading typed all in capitals (not an acronym alone): the theme sets capitals per level."""
+    words = re.findall(r"[^\W\d_]{2,}", re.sub(r"<[^>]*>", "", text or ""))
+    return len(words) >= 2 and all(word.isupper() for word in words)

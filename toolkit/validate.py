@@ -11,13 +11,14 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, Problems, location
 from .load import Located, RawBlock, RawPart, RawProse, RawPublication, read_publication
-from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Chart, Part, PartMeta, Photo, Prose, Publication,
+from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Article, CaseStudy, Chart, Part, PartMeta, Photo, Prose, Publication,
                      PublicationMeta)
 from .messages import did_you_mean
 from .markdown import MAX_DEPTH, MAX_WORD, TEXT_WIDTH_MM, findings, has_table, tables_wider_than_the_page
 from .notes import PartNotes, split_definitions
 from .resources import MAX_TEXT_BYTES, image_file_problem, short
 from .theme import load_theme
+from .typography import typed_in_capitals
 
 
 def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -100,13 +101,38 @@ def validate_located(model: type[BaseModel], data: Located, problems: Problems,
 
 
 def check_photos(model: BaseModel, fields: Located, images: Path, problems: Problems) -> None:
-    """Image files named by a block (itself a photo, or its `photo` field) exist and are real images."""
+    """Image files named by a block (itself a photo, or its `photo` field) exist and are real images.
+    A photo without its file is a warning of kind `missing-photo`: final files leave it out and record it."""
     for key, photo in (((), model), (("photo",), getattr(model, "photo", None))):
-        if isinstance(photo, Photo) and photo.src:
-            found = image_file_problem(images, photo.src)
-            if found:
-                line = fields.line_of((*key, "src"))
-                getattr(problems, found[0])(fields.path, line, found[1])
+        if not isinstance(photo, Photo):
+            continue
+        if not photo.src or not (images / photo.src).is_file():
+            line = fields.line_of((*key, "src") if photo.src else key)
+            problems.warning(fields.path, line, missing_photo_message(photo, images), kind=MISSING_PHOTO)
+            continue
+        found = image_file_problem(images, photo.src)
+        if found:
+            getattr(problems, found[0])(fields.path, fields.line_of((*key, "src")), found[1])
+
+
+MISSING_PHOTO = "missing-photo"
+
+
+def check_heading_case(title: Any, fields: Located, problems: Problems) -> None:
+    """A heading typed in capitals would stand out among its level's sentence-case headings (parts,
+    articles, case studies; the smaller levels are set in capitals by the theme's CSS, whatever typed)."""
+    if isinstance(title, str) and typed_in_capitals(title):
+        problems.warning(fields.path, fields.line_of(("title",)),
+                         f"title '{short(title, 60)}' is typed in capitals: type it in sentence case, as it "
+                         "reads in a sentence (the theme sets the capitals of each heading level)")
+
+
+def missing_photo_message(photo: Photo, images: Path) -> str:
+    """What a writer needs to find the photo: its name (or alt text), its credit, where it should go."""
+    what = f"photo '{photo.src}' is missing from {images.name}/" if photo.src else \
+        f"photo '{short(photo.alt, 60)}' is missing: no src names its file in {images.name}/"
+    credit = f" (credit {photo.credit})" if photo.credit else ""
+    return f"{what}{credit}: it is left out of final files (proofs and previews show its frame)"
 
 
 # ---------------------------------------------------------------- text: Markdown that would fetch or cannot print
@@ -285,6 +311,8 @@ def validate_block(raw: RawBlock, problems: Problems, context: Context) -> BaseM
     if block is not None:
         block._where = (raw.path, raw.line)
         check_photos(block, raw.fields, context.root / "images", problems)
+        if isinstance(block, CaseStudy) or (isinstance(block, Article) and block.level == 2):
+            check_heading_case(block.title, raw.fields, problems)
     if isinstance(block, Chart):
         check_chart_data(block, raw, context, problems)
     return block
@@ -367,6 +395,7 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
         part_meta = validate_located(PartMeta, raw_part.front, problems, anchor=1)
         if part_meta is not None:
             check_photos(part_meta, raw_part.front, raw.root / "images", problems)
+            check_heading_case(part_meta.title, raw_part.front, problems)
             if part_meta.accent:
                 accents.append((raw_part, part_meta.accent))
         body = validate_part_body(raw_part.body, problems, context)

@@ -82,7 +82,7 @@ def test_contents_links_say_heading_and_page(annual_report) -> None:
         labels = pdf.Root.PageLabels
         texts = [str(a.Contents) for a in pdf.pages[1].obj.Annots]
     assert texts and all(", page " in text for text in texts), texts
-    assert "Une année de consolidation pour l\u2019ANCT, page 4" in texts
+    assert "Une année de consolidation pour l\u2019ANCT, page 3" in texts  # after the one-page contents
     assert labels is not None
 
 

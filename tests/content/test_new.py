@@ -39,7 +39,9 @@ def test_new_publication_builds_without_a_warning_and_passes_preflight(started, 
 
     _, built, _ = started
     result = built[(kind, variant)]
-    assert result.warnings == []
+    # The starter's photos await their files: the build lists them (and leaves them out), nothing else.
+    others = [w for w in result.warnings if "warning: photo '" not in w or "is missing" not in w]
+    assert others == []
     assert result.pages >= 1 and result.path.is_file()
     report = check_pdf(result.path, binding="sheets" if kind == "press-release" else "saddle-stitch")
     assert report.ok, [f for f in report.findings if f.level == "error"]

@@ -51,7 +51,9 @@ def contents_entries(texts: list[str]) -> list[tuple[str, int]]:
         for line in text.splitlines():
             match = re.match(r"^(.*?)[\s.…]*\s(\d{1,3})\s*$", line.strip())
             if match and "." in line and len(match.group(1)) > 3:
-                entries.append((match.group(1).strip(" ."), int(match.group(2))))
+                # A chapter's number and a case study's label come before the title.
+                title = re.sub(r"^(\d{1,2}\s+)?(ÉTUDE DE CAS\s+)?", "", match.group(1).strip(" ."))
+                entries.append((title, int(match.group(2))))
     return entries
 
 

@@ -53,6 +53,7 @@ RULES: dict[str, str] = {
     "font-subset-name": "one subset name (ABCDEF+Name) used for different font programs (ISO 32000-1 9.6.4)",
     "print-annotation": "print: an annotation (link) inside the BleedBox; only printer's marks may be there",
     "typed-hyphen": "text that extracts with U+2010 or U+2011 where '-' was typed: search and copy miss it",
+    "missing-photo": "a photo the content names was left out for want of its file (recorded by the build)",
     "internal": "a check itself failed on this file (malformed object): reported instead of a traceback",
 }
 

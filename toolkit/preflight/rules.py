@@ -282,3 +282,17 @@ def text_contrast(checker: Any) -> None:
 
     for low in low_contrast_text(checker.pdf):
         checker.findings.append(Finding("error", "contrast", low.message(), page=low.page))
+
+
+# --------------------------------------------------------------------------- photos left out
+
+
+@check("missing-photo")
+def missing_photos(checker: Any) -> None:
+    """The build records the photos it left out (their file is missing): the file cannot say it itself."""
+    from ..pdf import MISSING_PHOTOS_KEY
+
+    pdf = checker.pdf
+    recorded = pdf.docinfo.get(MISSING_PHOTOS_KEY) if pdf.trailer.get("/Info") is not None else None
+    for line in str(recorded or "").splitlines():
+        checker.findings.append(Finding("warning", "missing-photo", line))
