@@ -365,7 +365,6 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "contents": contents_entries(publication, anchors),
         "chapter_number": lambda part: chapter_numbers(publication).get(id(part)),
         "chart_svg": chart_svg or (lambda block: ""),
-        "chart_table": lambda block: None,  # the chart's data as a table (screen builds set it)
         "image_url": image_finder(publication, theme, variant),
         "photo_frames": photo_frames,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)

@@ -295,7 +295,8 @@ def link_descriptions(document: Any, pdf: Any) -> None:
 
 def visible_text(box: Any) -> str:
     element = getattr(box, "element", None)
-    own = " ".join("".join(element.itertext()).split()) if element is not None else ""
+    # Break opportunities (<wbr>, U+200B) of an address are not part of what is read.
+    own = " ".join("".join(element.itertext()).replace("\u200b", "").split()) if element is not None else ""
     if not own and element is not None:
         own = next((element.get(k) for k in ("aria-label", "title") if element.get(k)), "")
         if not own:

@@ -173,8 +173,8 @@ def test_preview_pages_past_the_last_page(built) -> None:
     content, out, pdf = built
     code, output = run("preview", "p", "--pages", "99-100", "--content", str(content), "--out", str(out))
     assert code == 1
-    assert output.endswith(f"Error: --pages: p has 1 page(s) in print, there is no page 99; the PDF is built "
-                           f"({pdf.with_name('p-print.pdf')}), no preview was written")
+    assert "Error: --pages: p has 1 page(s) in print, there is no page 99; the PDF is built (" in output
+    assert output.rstrip().endswith("p-print.pdf), no preview was written")
     assert not (out / "p" / "preview").exists()
 
 
