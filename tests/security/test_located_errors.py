@@ -174,7 +174,7 @@ def test_preview_pages_past_the_last_page(built) -> None:
     code, output = run("preview", "p", "--pages", "99-100", "--content", str(content), "--out", str(out))
     assert code == 1
     assert "Error: --pages: p has 1 page(s) in print, there is no page 99; the PDF is built (" in output
-    assert output.rstrip().endswith("p-print.pdf), no preview was written")
+    assert output.rstrip().endswith("p-print-preview.pdf), no preview was written")
     assert not (out / "p" / "preview").exists()
 
 
