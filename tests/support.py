@@ -42,3 +42,15 @@ def pdf_text(path: Path) -> str:
         return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     finally:
         document.close()
+
+
+def build_both_variants(content: Path, name: str, out: Path):
+    """A publication written by a test, built once in print and screen: {variant: BuildResult}. The
+    builder's worker processes end before the results are handed over."""
+    from toolkit.build import Builder
+
+    builder = Builder(content=content, out=out)
+    try:
+        return {variant: builder.build(name, variant) for variant in ("print", "screen")}
+    finally:
+        builder.close()

@@ -165,10 +165,10 @@ class UnitCache:
 
 def files_digest(paths: list[Path]) -> str:
     """One hash of the theme's CSS and font files, read once per build rather than once per unit."""
-    digest = hashlib.sha256()
+    hashed = hashlib.sha256()  # (not `digest`: that is toolkit.cache's function, imported here)
     for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
 
 
 # Bumped when what a cached unit holds changes: entries written before are not reused (units written

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from support import page_texts, pdf_text
+from support import build_both_variants, page_texts, pdf_text
 
 NAME = "sommaire"
 FILLER = "Un paragraphe de texte courant qui remplit la page et pousse les titres plus loin dans le document. " * 6
@@ -113,13 +113,7 @@ def contents_content(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def contents_builds(contents_content, tmp_path_factory):
-    from toolkit.build import Builder
-
-    builder = Builder(content=contents_content, out=tmp_path_factory.mktemp("contents-out"))
-    try:
-        yield {variant: builder.build(NAME, variant) for variant in ("print", "screen")}
-    finally:
-        builder.close()
+    return build_both_variants(contents_content, NAME, tmp_path_factory.mktemp("contents-out"))
 
 
 def contents_html(content: Path) -> str:

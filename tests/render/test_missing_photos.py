@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from support import pdf_text
+from support import build_both_variants, pdf_text
 
 NAME = "photos"
 FILLER = "Un paragraphe de texte courant pour remplir la page autour des photos de la publication. " * 4
@@ -95,13 +95,7 @@ def photo_content(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def final_builds(photo_content, tmp_path_factory):
-    from toolkit.build import Builder
-
-    builder = Builder(content=photo_content, out=tmp_path_factory.mktemp("photo-out"))
-    try:
-        yield {variant: builder.build(NAME, variant) for variant in ("print", "screen")}
-    finally:
-        builder.close()
+    return build_both_variants(photo_content, NAME, tmp_path_factory.mktemp("photo-out"))
 
 
 def missing_lines(result) -> list[str]:

@@ -99,8 +99,7 @@ def _text_pdftotext(path: Path) -> str | None:
     done = subprocess.run([exe, "-enc", "UTF-8", "-q", str(path), "-"], check=False, capture_output=True,
                           timeout=SUBPROCESS_TIMEOUT)
     if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip()
-        raise RuntimeError(f"pdftotext exit {done.returncode}: {message}")
+        raise RuntimeError(f"pdftotext exit {done.returncode}: {_short(done.stderr.decode(errors='replace'))}")
     return done.stdout.decode("utf-8", errors="replace")
 
 

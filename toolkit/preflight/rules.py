@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import subprocess
 import zlib
 from typing import Any
 
 from .pdfutil import _box, _filters, _page_ranges, _short
+from .readers import _text_pdftotext
 from .registry import check
-from .report import SUBPROCESS_TIMEOUT, Finding
+from .report import Finding
 from .sources import best_source
 
 # Filters pikepdf decodes itself; images (DCT, JPX, JBIG2, CCITT) are decoded by the image check.
@@ -262,14 +261,9 @@ def hyphens_extract_as_typed(checker: Any) -> None:
 
 
 def _pdftotext_pages(path: Any) -> list[str] | None:
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        return None
-    done = subprocess.run([exe, "-enc", "UTF-8", "-q", str(path), "-"], capture_output=True, check=False,
-                          timeout=SUBPROCESS_TIMEOUT)
-    if done.returncode != 0:
-        raise RuntimeError(f"pdftotext exit {done.returncode}: {_short(done.stderr.decode(errors='replace'))}")
-    return done.stdout.decode("utf-8", errors="replace").split("\f")
+    """pdftotext's text of each page (it ends a page with a form feed), or None without pdftotext."""
+    text = _text_pdftotext(path)
+    return None if text is None else text.split("\f")
 
 
 # --------------------------------------------------------------------------- contrast (screen)
