@@ -35,6 +35,7 @@ def finish_tags(pdf: bytes) -> bytes:
         tree = TagTree(document)
         tree.adopt_margin_content()
         tree.put_links_under_link_elements()
+        tree.drop_nested_link_annotations()
         tree.follow_outline_levels()
         tree.scope_header_cells()
         out = io.BytesIO()
@@ -124,11 +125,20 @@ class TagTree:
         return found
 
     def _links_to(self, repeat: Any, tagged: Any) -> None:
-        """The links of a repeated running element are still clickable: each of their annotations
-        becomes one more annotation of the same link in the tagged copy (a Link may have several)."""
-        targets = [element for element in walk(tagged) if element.S == Name.Link]
-        for link, target in zip((e for e in walk(repeat) if e.S == Name.Link), targets):
-            for objr in [kid for kid in kids(link) if is_objr(kid)]:
+        """The links of a repeated running element are still clickable: each of their annotations, wherever
+        WeasyPrint put it in the copy (under the Link, or under a Span or NonStruct of the text inside it),
+        becomes one more annotation of the tagged copy's link to the same target (a Link may have several).
+        Dropping them instead would leave the later pages' footer unclickable for sighted readers."""
+        links: dict[str, Any] = {}
+        for holder in walk(tagged):
+            for objr in (kid for kid in kids(holder) if is_objr(kid)):
+                links.setdefault(_target(objr.Obj), _ancestor(holder, Name.Link, self_too=True) or holder)
+        for holder in list(walk(repeat)):
+            for objr in [kid for kid in kids(holder) if is_objr(kid)]:
+                target = links.get(_target(objr.Obj))
+                if target is None:
+                    continue
+                holder.K = Array([kid for kid in kids(holder) if kid is not objr and kid != objr])
                 target.K = Array([*kids(target), objr])
                 self._reparent_annotation(objr.Obj, target)
 
@@ -158,6 +168,41 @@ class TagTree:
             for objr in objrs:
                 link.K = Array([*kids(link), objr])
                 self._reparent_annotation(objr.Obj, link)
+
+    def drop_nested_link_annotations(self) -> None:
+        """WeasyPrint writes one annotation per box inside a link (the <a>, a span in it, every <wbr> and
+        its ::before): a keyboard user would tab through ten stops for one address. On each page, an
+        annotation of a Link lying inside another of the same Link (a <wbr>'s is zero-wide) is dropped;
+        a link over two lines keeps its two."""
+        page_of = {annotation.objgen: index for index, page in enumerate(self.document.pages)
+                   for annotation in page.obj.get("/Annots", [])}
+        dropped: set[tuple[int, int]] = set()
+        for link in (e for e in walk(self.top) if e.S == Name.Link):
+            objrs = [kid for kid in kids(link) if is_objr(kid) and kid.Obj.objgen in page_of]
+            kept: list[Any] = []
+            for objr in sorted(objrs, key=lambda o: -_area(o.Obj)):
+                same_page = [k for k in kept if page_of[k.Obj.objgen] == page_of[objr.Obj.objgen]]
+                if any(_inside(objr.Obj, k.Obj) for k in same_page):
+                    dropped.add(objr.Obj.objgen)
+                else:
+                    kept.append(objr)
+            if len(kept) < len(objrs):
+                link.K = Array([kid for kid in kids(link) if not (is_objr(kid) and kid.Obj.objgen in dropped)])
+        if dropped:
+            self._remove_annotations(dropped)
+
+    def _remove_annotations(self, dropped: set[tuple[int, int]]) -> None:
+        parents = set()
+        for page in self.document.pages:
+            annotations = page.obj.get("/Annots", [])
+            parents |= {int(a.StructParent) for a in annotations if a.objgen in dropped and "/StructParent" in a}
+            if any(a.objgen in dropped for a in annotations):
+                page.obj.Annots = Array([a for a in annotations if a.objgen not in dropped])
+        nums = self.root.ParentTree.Nums
+        self.root.ParentTree.Nums = Array([value for i in range(0, len(nums), 2) if int(nums[i]) not in parents
+                                           for value in (nums[i], nums[i + 1])])
+        for key in parents:
+            self.parent_tree.pop(key, None)
 
     # ----------------------------------------------------------------- headings
 
@@ -205,13 +250,37 @@ def _set_scope(cell: Any, scope: Any) -> None:
         table.Scope = scope
 
 
-def _ancestor(element: Any, role: Any) -> Any:
-    node = element.get("/P")
+def _ancestor(element: Any, role: Any, self_too: bool = False) -> Any:
+    node = element if self_too else element.get("/P")
     while is_element(node):
         if node.S == role:
             return node
         node = node.get("/P")
     return None
+
+
+def _rect(annotation: Any) -> tuple[float, float, float, float]:
+    x1, y1, x2, y2 = (float(v) for v in annotation.Rect)
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def _area(annotation: Any) -> float:
+    x1, y1, x2, y2 = _rect(annotation)
+    return (x2 - x1) * (y2 - y1)
+
+
+def _inside(inner: Any, outer: Any, slack: float = 0.5) -> bool:
+    a, b = _rect(inner), _rect(outer)
+    return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
+
+
+def _target(annotation: Any) -> str:
+    """Where a link annotation goes: its URI, or its destination."""
+    action = annotation.get("/A")
+    if isinstance(action, Dictionary) and "/URI" in action:
+        return f"uri:{action.URI}"
+    destination = annotation.get("/Dest", action.get("/D") if isinstance(action, Dictionary) else None)
+    return f"dest:{destination!r}"
 
 
 def _mcids(element: Any) -> set[int]:
@@ -301,7 +370,8 @@ def visible_text(box: Any) -> str:
         own = next((element.get(k) for k in ("aria-label", "title") if element.get(k)), "")
         if not own:
             own = next((img.get("alt") for img in element.iter("img") if img.get("alt")), "")
-    generated = LEADERS.sub(" ", " ".join(_generated_texts(box))).strip()
+    # <wbr> is drawn by WeasyPrint's `wbr::before { content: "\200B" }`: not generated text either.
+    generated = LEADERS.sub(" ", " ".join(_generated_texts(box)).replace("\u200b", "")).strip()
     if generated and generated not in own:
         own = f"{own}, page {generated}" if generated.isdigit() else f"{own} {generated}".strip()
     return own

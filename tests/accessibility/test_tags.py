@@ -26,8 +26,10 @@ a.wide { display: block; width: 20mm; }
 <table><thead><tr><th>Région</th><th>Projets</th></tr></thead>
 <tbody><tr><th>Bretagne</th><td>12</td></tr></tbody></table>
 <h1 id="second">Second</h1>
-<div class="foot"><h2>Pied deux</h2><a href="https://example.org/deux">example.org/deux</a></div>
+<div class="foot"><h2>Pied deux</h2><a href="https://example.org/deux"> <span class="url">example.<wbr>org/<wbr>deux</span></a></div>
 <p>Fin.</p>
+<h1>Troisième</h1>
+<p>Le pied deux se répète ici : une copie en artefact, ses liens toujours cliquables.</p>
 </body></html>"""
 
 
@@ -59,7 +61,7 @@ def test_running_elements_are_tagged_once_each_text_and_heads_are_artifacts(file
         tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
         roles = [str(e.S) for e in tree]
         # Two different footers (their texts differ): both read, each once; H3 became H2.
-        assert roles.count("/H2") == 3 and "/H3" not in roles
+        assert roles.count("/H2") == 3 and "/H3" not in roles and roles.count("/H1") == 3
         texts = [str(a.Contents) for page in pdf.pages for a in page.obj.Annots]
     assert "le second chapitre, bien plus loin" in texts
     assert {"example.org/un", "example.org/deux"} <= set(texts)
@@ -70,3 +72,18 @@ def test_row_and_column_headers_get_their_scope(files) -> None:
         tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
         scopes = [str(e.A.Scope) for e in tree if e.S == "/TH"]
     assert scopes == ["/Column", "/Column", "/Row"]
+
+
+def test_repeated_running_links_are_one_annotation_each_under_the_tagged_link(files) -> None:
+    """A running element's link whose address has break opportunities (<wbr>, a span inside the <a>)
+    is one annotation per page, described by its text, and every copy's annotation is a kid of the one
+    tagged Link: the repeats are artifacts, their links stay clickable and are never orphans."""
+    with pikepdf.open(files["finished"]) as pdf:
+        tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
+        owners = {kid.Obj.objgen: e for e in tree if e.S == "/Link" for kid in kids(e)
+                  if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"}
+        per_page = [[a for a in page.obj.Annots if "deux" in str(a.A.get("/URI", ""))]
+                    for page in pdf.pages[1:]]
+        assert [len(found) for found in per_page] == [1, 1]
+        assert all(str(a.Contents) == "example.org/deux" for found in per_page for a in found)
+        assert len({owners[a.objgen].objgen for found in per_page for a in found}) == 1
