@@ -153,14 +153,16 @@ class TagTree:
     # ----------------------------------------------------------------- links
 
     def put_links_under_link_elements(self) -> None:
-        """An annotation's OBJR belongs to the Link element: moved up to it, or its parent becomes one."""
+        """An annotation's OBJR belongs to the outermost Link element: moved up to it, or its parent
+        becomes one. A Link inside a Link (WeasyPrint tags an `a::after` as one, e.g. a contents entry's
+        leaders and page number) is a Span of the outer link: a screen reader reads one link."""
         for element in list(walk(self.top)):
-            if element.S == Name.Link:
-                continue
             objrs = [kid for kid in kids(element) if is_objr(kid) and kid.Obj.get("/Subtype") == Name.Link]
-            if not objrs:
-                continue
             link = _ancestor(element, Name.Link)
+            if element.S == Name.Link and link is not None:
+                element.S = Name.Span
+            elif element.S == Name.Link or not objrs:
+                continue
             if link is None:
                 element.S = Name.Link
                 continue

@@ -37,6 +37,7 @@ def all_findings(path: Path) -> dict[str, list[str]]:
         return {
             "text tagged or artifact": untagged_text(pdf, tree),
             "links under Link": link_parents(pdf, tree),
+            "no link in a link": nested_links(tree),
             "link text": link_texts(pdf),
             "heading order": heading_order(tree),
             "headings not empty": empty_headings(tree),
@@ -96,6 +97,18 @@ def link_parents(pdf: Any, tree: list[Any]) -> list[str]:
             if annotation.get("/Subtype") == Name.Link and owner.get(annotation.objgen) != "/Link":
                 findings.append(f"page {index + 1}: link under {owner.get(annotation.objgen, 'nothing')}")
     return findings
+
+
+def nested_links(tree: list[Any]) -> list[str]:
+    """A Link element holds no other Link (a screen reader would announce two links for one)."""
+    def inside_link(element: Any) -> bool:
+        node = element.get("/P")
+        while isinstance(node, Dictionary) and "/S" in node:
+            if node.S == Name.Link:
+                return True
+            node = node.get("/P")
+        return False
+    return [f"Link inside a Link" for e in tree if e.S == Name.Link and inside_link(e)]
 
 
 def link_texts(pdf: Any) -> list[str]:

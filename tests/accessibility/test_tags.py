@@ -18,6 +18,7 @@ HTML = """<html lang="fr"><head><title>Essai</title><style>
 h1 { string-set: running content(); break-before: page; font-size: 14pt; }
 .foot { position: running(foot); font-size: 7pt; }
 a.wide { display: block; width: 20mm; }
+a.toc::after { content: leader('.') target-counter(attr(href), page); }
 </style></head><body>
 <h1>Premier</h1>
 <div class="foot"><h2>Pied un</h2><a href="https://example.org/un">example.org/un</a></div>
@@ -25,6 +26,7 @@ a.wide { display: block; width: 20mm; }
 <p>Voir <a class="wide" href="#second">le second chapitre, bien plus loin</a>.</p>
 <table><thead><tr><th>Région</th><th>Projets</th></tr></thead>
 <tbody><tr><th>Bretagne</th><td>12</td></tr></tbody></table>
+<p><a class="toc" href="#second">Second, dans le sommaire</a></p>
 <h1 id="second">Second</h1>
 <div class="foot"><h2>Pied deux</h2><a href="https://example.org/deux"> <span class="url">example.<wbr>org/<wbr>deux</span></a></div>
 <p>Fin.</p>
@@ -47,7 +49,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 def test_weasyprint_alone_fails_the_rules(files) -> None:
     findings = all_findings(files["raw"])
-    for rule in ("text tagged or artifact", "links under Link", "link text", "heading order", "TH scope"):
+    for rule in ("text tagged or artifact", "links under Link", "no link in a link", "link text",
+                 "heading order", "TH scope"):
         assert findings[rule], rule
 
 
@@ -87,3 +90,11 @@ def test_repeated_running_links_are_one_annotation_each_under_the_tagged_link(fi
         assert [len(found) for found in per_page] == [1, 1]
         assert all(str(a.Contents) == "example.org/deux" for found in per_page for a in found)
         assert len({owners[a.objgen].objgen for found in per_page for a in found}) == 1
+
+
+def test_a_contents_entry_is_one_link_with_one_annotation(files) -> None:
+    """The ::after of a link (leaders and page number) is a Link of its own for WeasyPrint, with its own
+    annotation: it becomes part of the entry's link, read and clicked once."""
+    with pikepdf.open(files["finished"]) as pdf:
+        entry = [a for a in pdf.pages[0].obj.Annots if str(a.get("/Contents", "")).startswith("Second, dans")]
+        assert len(entry) == 1 and str(entry[0].Contents) == "Second, dans le sommaire, page 2"
