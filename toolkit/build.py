@@ -212,7 +212,8 @@ class Builder:
         for _ in range(MAX_LAYOUT_PASSES):
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
                                   chart_svg=chart_svg, photo_frames=self.photo_frames,
-                                  extra_context={"document_date": document_date(publication), "lead_chapters": leads})
+                                  extra_context={"document_date": document_date(publication), "lead_chapters": leads,
+                                                 "chart_table": self.chart_tables(publication)})
             # The previous pass's pages are let go before the next layout, not after it: two laid-out
             # documents at once doubled the peak memory of a long publication (about 85 KB a table row).
             document = None
@@ -241,6 +242,16 @@ class Builder:
         # Validation records where each chart was written, so layout problems name the file and line.
         return lambda block: render_chart_cached(block, style, publication.root / "data", CACHE / "charts",
                                                  where=getattr(block, "_where", None))
+
+    def chart_tables(self, publication: Publication) -> Any:
+        """A chart's data as a table (charts.describe.ChartTable): the screen file shows it under the chart."""
+        from .charts import load_chart_data
+        from .charts.describe import chart_table
+
+        def table(block: Any) -> Any:
+            where = getattr(block, "_where", None) or (publication.root, 0)
+            return chart_table(block, load_chart_data(block, publication.root / "data", where))
+        return table
 
     def _overrides(self, publication: Publication) -> list[Path]:
         """Template folders searched before the theme: --layouts DIR, then publication.yaml `layouts:`."""
