@@ -9,6 +9,8 @@ the cache that the national build and the other editions filled.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from .errors import ContentError, Problem, Problems
 from .html import slugify, walk_blocks
 from .load import Located, RawPublication, parse_yaml, read_part, read_text
 from .messages import did_you_mean
-from .models import (Article, CaseStudy, Chart, Directory, Part, PartMeta, Person, Prose,
+from .models import (Article, CaseStudy, Chart, Directory, Figure, Figures, Part, PartMeta, Person, Prose,
                      Publication, PublicationMeta, Strict, _check_region)
 from .resources import plain_name_problem
 from .theme import deep_merge
@@ -107,26 +109,22 @@ def _merged_meta(publication: Publication, overlay: EditionOverlay, located: Any
 
 
 def regional_chapter(publication: Publication, overlay: EditionOverlay, name: str, located: Any) -> Part:
-    """Case studies and articles tagged with the région, its officer, from the content as it is."""
+    """An insert about the région, from the content as it is: the région on its map, its officer, the
+    key figures that name it, and the case studies and articles about it. Nothing is said of what the
+    content does not give (no "no project here")."""
     region = overlay.region
     stories = [block.model_copy(deep=True) for part in publication.parts for block in walk_blocks(part.body)
                if isinstance(block, (CaseStudy, Article)) and region in story_regions(block)]
-    body: list[Any] = []
-    intro = overlay.introduction or (
-        f"Ce chapitre rassemble les projets et les initiatives du rapport qui concernent la région "
-        f"{region}, et présente l’interlocuteur de l’Agence pour la région.")
-    body.append(Prose(text=intro))
     officers = region_officers(publication, region)
+    body: list[Any] = [Prose(text=overlay.introduction or _introduction(region, bool(stories), bool(officers))),
+                       region_map(region)]
     if officers:
         body.append(Directory(title=f"Votre interlocuteur en {region}" if len(officers) == 1
                               else f"Vos interlocuteurs en {region}", entries=officers))
-    if stories:
-        body.extend(stories)
-    else:
-        body.append(Prose(text=(
-            f"Aucun projet de la région {region} n’est présenté en détail dans ce rapport national. "
-            "Les programmes de l’Agence y sont pourtant actifs : l’équipe régionale se tient à votre "
-            "disposition pour vous les présenter.")))
+    figures = region_figures(publication, region)
+    if figures:
+        body.append(Figures(title=f"Chiffres clés en {region}", columns=min(3, len(figures)), items=figures))
+    body.extend(stories)
     body.extend(_extra_parts_body(publication.root, name, overlay, located))
     meta = PartMeta(layout="chapter", title=overlay.chapter_title or f"L’ANCT en {region}",
                     kicker="Édition régionale", accent="accent", columns=2)
@@ -134,19 +132,75 @@ def regional_chapter(publication: Publication, overlay: EditionOverlay, name: st
                 meta=meta, body=body, origin="edition")
 
 
+def _introduction(region: str, stories: bool, officers: bool) -> str:
+    said = [what for what, given in (("les projets et les initiatives du rapport qui concernent la région "
+                                      f"{region}", stories),
+                                     ("l’interlocuteur de l’Agence pour la région", officers)) if given]
+    if not said:
+        return f"Ce chapitre situe la région {region}."
+    return "Ce chapitre présente " + " et ".join(said) + "."
+
+
+def region_map(region: str, credit: bool = True) -> Chart:
+    """The région located on the map of France (overseas régions in their insets)."""
+    return Chart(type="map", highlight=region, title=f"La région {region}", credit=credit,
+                 alt=f"Carte de France situant la région {region}.", width_mm=62, height_mm=54)
+
+
+def region_figures(publication: Publication, region: str) -> list[Figure]:
+    """The key figures of the content whose text names the région (outside the stories gathered, which
+    bring their own)."""
+    found = []
+    for part in publication.parts:
+        for block in walk_blocks(part.body):
+            if isinstance(block, Figures) and not _inside_story(part, block):
+                found += [item.model_copy() for item in block.items
+                          if region in regions_named(" ".join(_strings(item.model_dump(mode="python"))))]
+    return found
+
+
+def _inside_story(part: Part, figures: Figures) -> bool:
+    return any(figures is inner for story in walk_blocks(part.body) if isinstance(story, (CaseStudy, Article))
+               for inner in walk_blocks(story.body))
+
+
 def story_regions(block: Any) -> set[str]:
     """The régions a story concerns: its `region:` tag, and every région its text names ("conduit en
     régions Bretagne et Pays de la Loire"): a story about two régions belongs in both editions."""
-    from .charts.geo import area_names, name_key
-
     tagged = {block.region} if block.region else set()
-    text = f" {name_key(' '.join(_strings(block.model_dump(mode='python'))))} "
-    named = {name for name in area_names("region") if f" {name_key(name)} " in text}
+    named = regions_named(" ".join(_strings(block.model_dump(mode="python"))))
     # A text naming many régions is about the country (a directory, a national programme), not theirs.
     return tagged | named if len(named) <= MAX_NAMED_REGIONS else tagged
 
 
 MAX_NAMED_REGIONS = 3
+
+
+def regions_named(text: str) -> set[str]:
+    """The régions a text names, however their hyphens, accents and apostrophes are typed, but not as a
+    piece of a compound: "l'agence de l'eau Loire-Bretagne" or "Seine-Normandie" name a basin."""
+    plain = _plain(text)
+    return {name for name, pattern in _region_patterns() if pattern.search(plain)}
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents; hyphens kept, every other mark a space."""
+    import unicodedata
+
+    spaced = re.sub(r"[^\w-]+", " ", text)  # (before the accents go: "d’Azur" is two words)
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9-]+", " ", ascii_text)
+
+
+@lru_cache(maxsize=1)
+def _region_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from .charts.geo import area_names
+
+    def pattern(name: str) -> re.Pattern[str]:
+        words = _plain(name).replace("-", " ").split()
+        return re.compile(r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, words)) + r"(?![\w-])")
+
+    return tuple((name, pattern(name)) for name in area_names("region"))
 
 
 def _strings(value: Any) -> list[str]:
@@ -181,8 +235,8 @@ def region_officers(publication: Publication, region: str) -> list[Person]:
 
 def _cover_for(cover: Part, overlay: EditionOverlay) -> Part:
     """The national cover plus the région's name and a locator map."""
-    locator = Chart(type="map", highlight=overlay.region, title=f"La région {overlay.region}",
-                    alt=f"Carte de France situant la région {overlay.region}.", width_mm=62, height_mm=54)
+    # No credit line on the cover: the regional chapter's map of the same geometry carries it.
+    locator = region_map(overlay.region, credit=False)
     meta = cover.meta.model_copy(update={"subtitle": f"Édition {overlay.region}"})
     return cover.model_copy(update={"meta": meta, "body": [*cover.body, locator]})
 

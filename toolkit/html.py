@@ -29,6 +29,7 @@ from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .spanning import lift_wide_blocks
 from .theme import Theme
+from .identity import publication_logo
 from .typography import french_html, french_text, heading_key, same_heading
 
 
@@ -370,6 +371,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         "document_date": document_date(publication),
+        "logo": publication_logo(publication, theme, variant),  # identity: logo:, or None
         "document_metadata": True,  # False for parts laid out apart: the first part carries the file's
         **(extra_context or {}),
     }

@@ -366,6 +366,13 @@ class Part(BaseModel):
         return self.meta.layout in ("page", "section", "chapter") and bool(self.meta.title)
 
 
+class Identity(Strict):
+    """`identity:` in publication.yaml: the organisation's artwork."""
+
+    logo: str | None = Field(None, description="The logo: an SVG file of images/ (text in outlines), drawn on "
+                             "the covers and the press release letterhead instead of the typeset name")
+
+
 class PublicationMeta(Strict):
     """`publication.yaml`: what the publication is and the order of its parts."""
 
@@ -388,6 +395,7 @@ class PublicationMeta(Strict):
     keywords: list[str] = Field(default_factory=list, description="Keywords in the PDF metadata")
     website: str | None = Field(None, description="Web address printed on the back cover")
     social: str | None = Field(None, description="Social network handle")
+    identity: Identity | None = Field(None, description="The organisation's artwork (logo)")
     parts: list[str] = Field(..., min_length=1, description="Part files in sections/, in reading order")
     footnotes: Literal["publication", "chapter"] = Field(
         "publication", description="Footnote numbers run through the whole publication, or restart at "

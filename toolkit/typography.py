@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from html import escape, unescape
+from typing import Any
 
 NNBSP = "\u202f"  # narrow no-break space: before : ; ! ? and inside « »
 NBSP = "\u00a0"   # no-break space: between a number and its unit, a day and its month
@@ -19,9 +20,49 @@ RAW_TEXT_ELEMENTS = {"script", "style", "code", "pre", "svg", "math", "kbd", "sa
 PLAIN_TEXT_ELEMENTS = {"title", "textarea", "option"}
 
 _SPACES = "[ \u00a0\u202f]"
-RULES: list[tuple[re.Pattern[str], str]] = [
-    # Typographic apostrophe (l'ANCT → l’ANCT), only between letters.
-    (re.compile(r"(?<=\w)'(?=\w)"), "\u2019"),
+# A reference, not a quantity, follows these: "n° 1362", "réf. 12345", "p. 1024".
+REFERENCE_BEFORE = re.compile(r"(?:\bn[°º]|\bN[°º]|\bno\.|\bréf\.|\bart\.|\bpp?\.)[ \u00a0\u202f]?$", re.IGNORECASE)
+YEARS = range(1000, 2101)
+# A number from 1000 to 2100 is a year ("en 2023", "2023 et 2024", "le 9 mars 2023") unless a noun or
+# a unit follows it: in French a quantity comes before what it counts ("1362 personnes", "1500 €").
+FUNCTION_WORDS = {"et", "ou", "à", "au", "aux", "de", "des", "du", "en", "le", "la", "les", "l", "un", "une",
+                  "pour", "par", "sur", "dans", "avec", "sans", "a", "ont", "est", "sont", "était", "fut",
+                  "qui", "que", "où", "puis", "mais", "donc", "car", "ni", "se", "s", "il", "elle", "on",
+                  "nous", "vous", "ils", "elles", "ce", "cette", "ces", "contre", "vers", "entre", *MONTHS.split("|")}
+QUANTITY_AFTER = re.compile(r",\d|[ \u00a0\u202f]?(?:[%‰€$£]|M€|k€|Md)|[ \u00a0]([a-zà-ÿ]+)")
+YEAR_BEFORE = re.compile(rf"\b(?:en|depuis|dès|jusqu[’']en|avant|après|année|années|an|fin|début|{MONTHS})"
+                         r"[ \u00a0]$", re.IGNORECASE)
+
+
+def _is_year(text: str, start: int, end: int) -> bool:
+    if YEAR_BEFORE.search(text[max(0, start - 12):start]):
+        return True
+    after = QUANTITY_AFTER.match(text, end)
+    return after is None or (after.group(1) is not None and after.group(1) in FUNCTION_WORDS)
+
+
+def _group_digits(match: re.Match[str]) -> str:
+    """1362 → 1 362, 18088 → 18 088 (U+202F), but not a year (1000 to 2100), a number starting with 0
+    (phone, code), a postcode (five digits before a capitalised name) or a numbered reference."""
+    digits, text = match.group(0), match.string
+    if digits[0] == "0" or (len(digits) == 4 and int(digits) in YEARS
+                            and _is_year(text, match.start(), match.end())):
+        return digits
+    if len(digits) == 5 and re.match(r"[ \u00a0][A-ZÀ-Ý]", text[match.end():match.end() + 2]):
+        return digits
+    if REFERENCE_BEFORE.search(text[max(0, match.start() - 6):match.start()]):
+        return digits
+    head = len(digits) % 3 or 3
+    return NNBSP.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+
+
+RULES: list[tuple[re.Pattern[str], Any]] = [
+    # Typographic apostrophe (l'ANCT → l’ANCT), between letters or ending an elision before markup
+    # ("l'" then <strong>Agence</strong>).
+    (re.compile(r"(?<=\w)'(?=\w|$)"), "\u2019"),
+    # Straight double quotes → guillemets (their spaces come with the next rules).
+    (re.compile(r'(?<![^\s(\[\u00a0\u202f])"(?=[^\s"])'), "«"),
+    (re.compile(r'(?<=\S)"(?!\w)'), "»"),
     # Three dots → ellipsis.
     (re.compile(r"\.\.\."), "\u2026"),
     # Guillemets: narrow no-break space inside « ». (Before the rules on ; ! ? : , which look at
@@ -39,8 +80,10 @@ RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<=\d){_SPACES}:(?=\s|$)"), COLON_SPACE + ":"),
     # Thousands: digit groups separated by a space become narrow no-break spaces (1 733, 18 088).
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),
-    # Units and signs after a number: 63 %, 19,5 M€, 2 Mds€, 43,2 ans stay on the number's line.
-    (re.compile(r"(?<=\d)[ \u202f]?(%|‰|€|M€|Mds€|Md€|k€)(?!\w)"), NBSP + r"\1"),
+    # Before % and ‰ a narrow no-break space, fixed in justified lines like the one before ':'.
+    (re.compile(r"(?<=\d)[ \u00a0\u202f]?([%‰])"), NNBSP + r"\1"),
+    # Units after a number: 19,5 M€, 2 Mds€, 43,2 ans stay on the number's line.
+    (re.compile(r"(?<=\d)[ \u202f]?(€|M€|Mds€|Md€|k€)(?!\w)"), NBSP + r"\1"),
     (re.compile(r"(?<=\d) (millions?|milliards?|ans|agents|km|m²|ha)\b"), NBSP + r"\1"),
     # A day stays with its month: "9 et 10 novembre", "1er janvier" never end a line before the month.
     (re.compile(rf"(?<![\d,.])(\d{{1,2}}(?:er)?) ({MONTHS})\b", re.IGNORECASE), r"\1" + NBSP + r"\2"),
@@ -49,6 +92,9 @@ RULES: list[tuple[re.Pattern[str], str]] = [
      r"\1" + NBSP + r"\2" + NBSP),
     # Ordinal and honorific abbreviations keep their word: n° 3, M. Dupont.
     (re.compile(r"\b(n°|N°|M\.|Mme|Dr) (?=\w)"), r"\1" + NBSP),
+    # Numbers of four to nine digits typed without their thin space (longer ones are identifiers);
+    # not inside a code, an address, a date or a decimal part: 1362 → 1 362, A1362, 3,14159, 12/2023.
+    (re.compile(r"(?<![\w/.,:@#=?&+\u2212-])\d{4,9}(?![\w/@#-]|[.:]\d)"), _group_digits),
     # Dash between spaces: the space before it must not break.
     (re.compile(r" ([–—]) "), NBSP + r"\1 "),
 ]
@@ -120,7 +166,8 @@ def text_markup(text: str) -> str:
 
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                  "track", "wbr"}
-MARKED_SPANS = {"nobr", "url"}  # made here: their text has had the rules already
+MARKED_SPANS = {"nobr", "url"}
+READ_ALOUD = {"alt", "aria-label"}  # attributes whose text a reader hears: they get the rules too  # made here: their text has had the rules already
 INLINE_ELEMENTS = {"a", "abbr", "b", "cite", "del", "em", "i", "ins", "mark", "q", "s", "small", "span",
                    "strong", "sub", "sup", "u"}
 # The spaces that end a text right before an inline element ("par le «\u202f<strong>Prix", "les
@@ -172,11 +219,21 @@ class _TextOnly(HTMLParser):
         if tag not in VOID_ELEMENTS:
             self.open.append((tag, "raw" if tag in RAW_TEXT_ELEMENTS or marked
                               else "plain" if tag in PLAIN_TEXT_ELEMENTS else None))
-        self.out.append(self.get_starttag_text() or "")
+        self.out.append(self.start_tag(tag, attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.flush()
-        self.out.append(self.get_starttag_text() or "")
+        self.out.append(self.start_tag(tag, attrs, "/>"))
+
+    def start_tag(self, tag: str, attrs: list[tuple[str, str | None]], end: str = ">") -> str:
+        """The tag as written, or, when it carries text read aloud (alt, aria-label) outside code,
+        written again with that text typeset."""
+        if self.mode == "raw" or not any(name in READ_ALOUD for name, _ in attrs):
+            return self.get_starttag_text() or ""
+        written = "".join(f" {name}" if value is None else
+                          f' {name}="{escape(french_text(value) if name in READ_ALOUD else value)}"'
+                          for name, value in attrs)
+        return f"<{tag}{written}{end}"
 
     def handle_endtag(self, tag: str) -> None:
         self.flush()

@@ -387,6 +387,11 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
     meta = validate_located(PublicationMeta, raw.meta, problems)
     if isinstance(meta, PublicationMeta):
         check_layouts_folder(meta, raw, problems)
+        if meta.identity and meta.identity.logo:
+            from .identity import logo_problems
+
+            logo_problems(raw.root, meta.identity.logo, (raw.meta.path, raw.meta.line_of(("identity", "logo"))),
+                          problems)
     context = Context(raw.root, dict(sum((count_region_tags(p.body) for p in raw.parts), Counter())))
     parts: list[Part] = []
     accents: list[tuple[RawPart, str]] = []

@@ -69,7 +69,7 @@ def test_map_highlight_outline_and_notes(screen_style, tmp_path):
     assert len(outline) == 1
     stroke = style_of(outline[0][0] if local(outline[0].tag) == "g" else outline[0])
     assert stroke["fill"] == "none" and stroke["stroke"] == screen_style.hex("accent")
-    assert ">Fonds de carte\u00a0: MapSVG (CC BY 4.0), Natural Earth<" in svg
+    assert ">Fonds de carte\u202f: MapSVG (CC BY 4.0), Natural Earth<" in svg  # the credit, typeset
     assert "géométrie" not in svg and "carrés" not in svg  # no note about what the map cannot draw
     for name in OVERSEAS:
         assert f">{name}<" in svg

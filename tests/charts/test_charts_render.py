@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from toolkit.typography import french_text
 from charts_testlib import (  # noqa: F401 (fixtures)
     ROOT, SPECS, block, local, parse, print_style, screen_style, style_of,
 )
@@ -24,12 +26,14 @@ def test_each_type_renders_a_valid_accessible_svg(name, screen_style, tmp_path):
     svg = render_chart(chart, screen_style, tmp_path)
     assert svg.startswith("<svg ") and "<?xml" not in svg and "<!DOCTYPE" not in svg
     root = parse(svg)
-    assert root.get("role") == "img" and root.get("aria-label") == chart.alt
+    # What is read aloud is typeset as the text is (a fixed space before ':', grouped digits).
+    alt, title = french_text(chart.alt), french_text(chart.title)
+    assert root.get("role") == "img" and root.get("aria-label") == alt
     assert root.get("width") == "80mm" and root.get("height") == "55mm"
     assert [local(e.tag) for e in root[:2]] == ["title", "desc"]
     # The title is the Figure's /Alt in the screen file: a complex image gives its figures in full.
-    assert root[0].text.startswith(f"{chart.title}. {chart.alt}") and root[1].text == chart.alt
-    assert chart.is_locator_map or " Données : " in root[0].text
+    assert root[0].text.startswith(f"{title}. {alt}") and root[1].text == alt
+    assert chart.is_locator_map or " Données\u202f: " in root[0].text
     assert not any(local(e.tag) in ("metadata", "style", "script") for e in root.iter())
     texts = [e for e in root.iter() if local(e.tag) == "text"]
     assert texts, "direct labels are text, not paths"

@@ -364,6 +364,8 @@ author: Organisme fictif de test
 subject: Corpus de test de la chaîne de publication
 keywords: [test, corpus]
 website: example.org
+identity:
+  logo: logo.svg
 parts:
 {parts}
 """
@@ -390,6 +392,8 @@ author: Organisme fictif de test
 subject: Communiqué de presse d'essai
 keywords: [test, communiqué]
 website: example.org
+identity:
+  logo: logo.svg
 parts:
   - 01-communique.md
 """
@@ -417,6 +421,36 @@ entries:
 """
 
 
+# The fictional organisation's logo, as a drawing program exports it (a DOCTYPE, a style sheet of
+# classes, text in outlines): a mark in a theme colour (primary), a colour the theme does not
+# hold (green and orange, converted through the printer's profile), a grey rule and a wordmark in black.
+LOGO = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<!-- Logo of the Organisme fictif de test, drawn for the test corpus. -->
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"
+     viewBox="0 0 300 90" width="300px" height="90px">
+  <style type="text/css">
+    .mark {{ fill: #1d2b6b; }}
+    .leaf {{ fill: #3c9a5f; }}
+    .word, .word-2 {{ fill: #000000; }}
+  </style>
+  <defs>
+    <clipPath id="disc"><circle cx="45" cy="45" r="42"/></clipPath>
+  </defs>
+  <circle class="mark" cx="45" cy="45" r="42"/>
+  <circle cx="45" cy="34" r="14" style="fill:#f2b134"/>
+  <path class="leaf" clip-path="url(#disc)" d="M14 64 C30 48 60 48 76 64 C60 74 30 74 14 64 Z"/>
+  <g id="wordmark">
+    <path class="word" d="M104 22 h26 v8 h-17 v8 h15 v8 h-15 v16 h-9 z"/>
+    <path class="word" d="M136 22 h9 v32 h16 v8 h-25 z"/>
+    <path class="word-2" d="M168 22 h9 v40 h-9 z M184 22 h28 v8 h-10 v32 h-9 v-32 h-9 z"/>
+  </g>
+  <rect x="104" y="70" width="180" height="3" style="fill:#8c8c8c"/>
+</svg>
+"""
+
+
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -434,6 +468,7 @@ def generate() -> None:
     write(root / "publication.yaml", PUBLICATION.format(binding="saddle-stitch", parts=listing(parts)))
     write(root / "editions" / "bretagne.yaml", EDITION)
     make_images(root / "images")
+    write(root / "images" / "logo.svg", LOGO.format())
 
     columns = HERE / COLUMNS
     for old in (columns / "sections").glob("*.md"):
@@ -443,8 +478,10 @@ def generate() -> None:
         write(columns / "sections" / name, FIXED_PARTS[name])
     write(columns / "publication.yaml", PUBLICATION.format(binding="sheets", parts=listing(parts)))
     make_images(columns / "images")
+    write(columns / "images" / "logo.svg", LOGO.format())
     write(HERE / PRESS / "publication.yaml", PRESS_PUBLICATION)
     write(HERE / PRESS / "sections" / "01-communique.md", PRESS_PART)
+    write(HERE / PRESS / "images" / "logo.svg", LOGO.format())
 
 
 def offset_parts(sections: Path, columns: int) -> list[str]:

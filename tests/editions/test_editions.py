@@ -13,7 +13,7 @@ from toolkit.batch import run_editions
 from toolkit.build import Builder
 from toolkit.editions import apply_edition, edition_names, load_overlay, region_officers, story_regions
 from toolkit.html import build_html, walk_blocks
-from toolkit.models import REGIONS, Article, CaseStudy, Prose
+from toolkit.models import REGIONS, Article, CaseStudy, Chart, Figure, Figures, Prose
 from toolkit.paths import CONTENT
 from toolkit.theme import deep_merge
 from toolkit.validate import load_publication
@@ -64,8 +64,9 @@ def test_the_regional_chapter_holds_exactly_the_content_about_the_region(report,
     chapter = next(part for part in edition.parts if part.origin == "edition")
     assert [b.title for b in chapter.body if isinstance(b, (CaseStudy, Article))] == tagged
     texts = " ".join(getattr(b, "text", "") for b in chapter.body)
-    if not tagged:
-        assert "Aucun projet de la région" in texts        # said politely, not an empty chapter
+    assert "Aucun projet" not in texts and "rapport ne" not in texts  # never a sentence about what it lacks
+    maps = [b for b in chapter.body if isinstance(b, Chart) and b.type == "map"]
+    assert [m.highlight for m in maps] == [region] and maps[0].credit  # the région on its map, credited
     officers = [p.name for b in chapter.body if getattr(b, "kind", "") == "directory" for p in b.entries]
     assert officers == [p.name for p in region_officers(report, region)]
 
@@ -132,7 +133,8 @@ def test_a_broken_overlay_fails_alone(tmp_path: Path) -> None:
     assert any("cassee.yaml:2: error: unknown key 'colour'" in p for p in entries[1].problems)
     assert Path(entries[0].file).name == "mini-bretagne-screen.pdf"
     assert "Une halle à Lodève" in normalise_keep(page_texts(Path(entries[2].file)))
-    assert "Aucun projet de la région Bretagne" in normalise_keep(page_texts(Path(entries[0].file)))
+    bretagne = normalise_keep(page_texts(Path(entries[0].file)))
+    assert "La région Bretagne" in bretagne and "Aucun projet" not in bretagne
 
 
 def normalise_keep(texts: list[str]) -> str:
@@ -228,3 +230,37 @@ def test_a_story_belongs_to_its_tag_and_to_the_regions_its_text_names(report) ->
     story = Article(title="Un programme national", region="Corse", body=[]).model_copy(update={"body": [
         Prose(text="Lancé en Bretagne, en Normandie, en Occitanie et dans le Grand Est.")]})
     assert story_regions(story) == {"Corse"}  # naming many régions makes a national story
+
+
+def test_a_region_named_inside_a_compound_is_not_named(report) -> None:
+    """"l'agence de l'eau Loire-Bretagne" is not about Bretagne (the moulin de Saint-Gaultier is in the
+    Indre); "Pays de la Loire", "Provence-Alpes-Côte d'Azur" and "Île-de-France" as typed still are."""
+    titles = {b.title: b for part in report.parts for b in walk_blocks(part.body) if isinstance(b, (CaseStudy, Article))}
+    moulin = next(t for t in titles if "Saint-Gaultier" in t)
+    assert story_regions(titles[moulin]) == {"Centre-Val de Loire"}
+
+    def named(text: str) -> set[str]:
+        return story_regions(Article(title="Un projet", body=[Prose(text=text)]))
+
+    assert named("avec l'agence de l'eau Loire-Bretagne et Seine-Normandie") == set()
+    assert named("en Pays de la Loire") == {"Pays de la Loire"}
+    assert named("en Provence-Alpes-Côte d’Azur et en Ile de France") == {"Provence-Alpes-Côte d'Azur", "Île-de-France"}
+    assert named("la Bretagne.") == {"Bretagne"}
+
+
+def test_the_edition_cover_carries_no_technical_note(report) -> None:
+    """The cover's locator map prints no credit line (the regional chapter's map carries it)."""
+    cover = apply_edition(report, "bretagne").parts[0]
+    locators = [b for b in cover.body if isinstance(b, Chart)]
+    assert [b.credit for b in locators] == [False]
+    assert all(block in cover.body for block in report.parts[0].body)  # the national identity block kept
+
+
+def test_the_regional_chapter_gathers_the_figures_naming_the_region(report) -> None:
+    figures = Figures(title="Chiffres", items=[Figure(value="12", label="projets en Bretagne"),
+                                               Figure(value="3", label="projets en Normandie")])
+    part = report.parts[4].model_copy(update={"body": [*report.parts[4].body, figures]})
+    extended = report.model_copy(update={"parts": [*report.parts[:4], part, *report.parts[5:]]})
+    chapter = next(p for p in apply_edition(extended, "bretagne").parts if p.origin == "edition")
+    gathered = [item.label for b in chapter.body if isinstance(b, Figures) for item in b.items]
+    assert gathered == ["projets en Bretagne"]

@@ -27,12 +27,38 @@ CASES = [
     ("etc...", "etc\u2026"),
     ("1 733 projets", f"1{NNBSP}733 projets"),
     ("18 088 jeunes", f"18{NNBSP}088 jeunes"),
-    ("63 %", f"63{NBSP}%"),
-    ("88% des Français", f"88{NBSP}% des Français"),
+    # Before % and ‰ the narrow no-break space too (a fixed width: justification does not stretch it).
+    ("63 %", f"63{NNBSP}%"),
+    ("88% des Français", f"88{NNBSP}% des Français"),
+    ("63\u00a0%", f"63{NNBSP}%"),
     ("19,5 M€", f"19,5{NBSP}M€"),
     ("2 Mds€", f"2{NBSP}Mds€"),
     ("43,2 ans", f"43,2{NBSP}ans"),
     ("54 millions", f"54{NBSP}millions"),
+    # Numbers get their thin space from four digits on, wherever they are typed...
+    ("1362 personnes", f"1{NNBSP}362 personnes"),
+    ("soit 18088 jeunes et 2150 élus", f"soit 18{NNBSP}088 jeunes et 2{NNBSP}150 élus"),
+    ("1362,5 km", f"1{NNBSP}362,5{NBSP}km"),
+    ("1500 € et 1500€", f"1{NNBSP}500{NBSP}€ et 1{NNBSP}500{NBSP}€"),
+    ("(1362 visiteurs)", f"(1{NNBSP}362 visiteurs)"),
+    ("en 2023, 1362 élus", f"en 2023, 1{NNBSP}362 élus"),
+    ("1234567 habitants", f"1{NNBSP}234{NNBSP}567 habitants"),
+    # ... but not years, nor references: codes, decimals, postcodes, phone numbers, numbered items.
+    ("en 1998, 2023 et 2100", "en 1998, 2023 et 2100"),
+    ("le 9 mars 2023 les élus", f"le 9{NBSP}mars 2023 les élus"),
+    ("(2023)", "(2023)"),
+    ("depuis 1362 déjà", "depuis 1362 déjà"),
+    ("3,14159", "3,14159"),
+    ("75007 Paris", "75007 Paris"),
+    ("0123456789", "0123456789"),
+    ("la loi n° 2014-173 et le décret n° 1362", f"la loi n°{NBSP}2014-173 et le décret n°{NBSP}1362"),
+    ("code A1362, ISSN 1234-5679, réf. 12345", "code A1362, ISSN 1234-5679, réf. 12345"),
+    ("version 3.1415", "version 3.1415"),
+    ("SIRET 13000000000000", "SIRET 13000000000000"),
+    # Straight quotes become guillemets; an elision before markup takes its apostrophe.
+    ('il a dit "bonjour" hier', f"il a dit «{NNBSP}bonjour{NNBSP}» hier"),
+    ('"Oui !", dit-il', f"«{NNBSP}Oui{NNBSP}!{NNBSP}», dit-il"),
+    ("l'", "l’"),
     # Left alone: URLs, times, handles, numbers that are not thousands.
     ("https://agence-cohesion-territoires.gouv.fr", "https://agence-cohesion-territoires.gouv.fr"),
     ("à 10:30", "à 10:30"),
@@ -60,6 +86,14 @@ def test_rules_are_idempotent() -> None:
     ("<p>l&#39;Agence</p>", "<p>l\u2019Agence</p>"),
     ("<p>R&amp;D : 3 &lt; 4</p>", f"<p>R&amp;D{NNBSP}: 3 &lt; 4</p>"),
     ("<p>5<sup>e</sup> année</p>", "<p>5<sup>e</sup> année</p>"),
+    # What screen readers read aloud gets the rules too: alt texts and labels.
+    ('<img alt="l\'Agence : 1362 projets" src="a.png">', f'<img alt="l’Agence{NNBSP}: 1{NNBSP}362 projets" src="a.png">'),
+    ('<div role="img" aria-label="Carte &quot;France&quot;"></div>', f'<div role="img" aria-label="Carte «{NNBSP}France{NNBSP}»"></div>'),
+    # A number alone from 1000 to 2100 may be a year: it is left as typed (2023 in a table's header).
+    ("<td>13620</td><td>1362 projets</td><td>2023</td><td>l'an 2023</td>",
+     f"<td>13{NNBSP}620</td><td>1{NNBSP}362 projets</td><td>2023</td><td>l’an 2023</td>"),
+    ("<p>l'<strong>Agence</strong></p>", "<p>l’<strong>Agence</strong></p>"),
+    ('<a href="https://x.fr/a/12345?id=1362">12345</a>', f'<a href="https://x.fr/a/12345?id=1362">12{NNBSP}345</a>'),
 ])
 def test_french_html_touches_text_nodes_only(source: str, expected: str) -> None:
     assert french_html(source) == expected
@@ -69,7 +103,8 @@ def test_numbers_through_babel() -> None:
     assert format_number(1733) == f"1{NNBSP}733"
     assert format_number(19.5) == "19,5"
     assert format_money(19.5, "M€") == f"19,5{NBSP}M€"
-    assert format_percent(0.63) == f"63{NBSP}%"
+    assert format_percent(0.63) in (f"63{NBSP}%", f"63{NNBSP}%")
+    assert french_text(format_percent(0.63)) == f"63{NNBSP}%"
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -24,9 +24,10 @@ DEFAULT_CACHE_DIR = PACKAGE.parents[1] / "out" / ".cache" / "charts"
 def code_version() -> str:
     """Digest of the charts package's source and map data: an edit invalidates the cache."""
     digest = hashlib.sha256()
-    files = sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "geodata" / "france.json"]
+    # (typography.py too: chart texts are typeset with its rules)
+    files = sorted(PACKAGE.rglob("*.py")) + [PACKAGE / "geodata" / "france.json", PACKAGE.parent / "typography.py"]
     for path in files:
-        digest.update(str(path.relative_to(PACKAGE)).encode())
+        digest.update(str(path.relative_to(PACKAGE.parent)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

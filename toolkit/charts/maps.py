@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from . import geo
 from .models import ChartBlock, ChartData
-from .numbers import NBSP, format_number, nice_step
+from .numbers import format_number, nice_step
 from .render import Canvas, LayoutError, short_unit
 
 SWATCH = 2.8  # mm
@@ -73,9 +73,9 @@ def draw_map(c: Canvas, block: ChartBlock, data: ChartData) -> None:
     locator = not values
     scale = None if locator else build_scale(c, block, list(values.values()))
 
-    attribution = g.attribution.replace(" : ", f"{NBSP}: ")
-    notes = c.wrap(attribution, c.width, size=7)
-    band = len(notes) * c.line_height(7) + 0.8
+    attribution = g.attribution  # (typeset when drawn: a fixed space before ":")
+    notes = c.wrap(attribution, c.width, size=7) if block.credit else []
+    band = len(notes) * c.line_height(7) + 0.8 if notes else 0.0
     overseas = [a for a in areas if a.overseas]
     right_w = _right_column_width(c, block, scale, values, overseas)
     box_w, box_h = c.width - right_w - 2.0, c.height - band

@@ -78,6 +78,9 @@ class ChartBlock(BaseModel):
     height_mm: float = Field(55, gt=15, le=400, description="Height of the chart in millimetres.")
     highlight: str | None = Field(None, description=(
         "A label (or région) to emphasise. A map with `highlight` and no data is a locator map."))
+    credit: bool = Field(True, description=(
+        "map: print the credit of the map's outlines under it (their licence asks for it); leave it out "
+        "only where another map of the same publication prints it."))
     note: str | None = Field(None, description=(
         "A short note printed under the chart, e.g. what the data leaves out."))
 

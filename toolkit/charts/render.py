@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem
-from ..typography import curly_apostrophes
+from ..typography import french_text
 from .models import ChartBlock, ChartData, Where, load_chart_data
 from .style import ChartStyle, ColorBook
 from .describe import chart_alternative
@@ -58,7 +58,8 @@ def draw(block: ChartBlock, data: ChartData, style: ChartStyle) -> str:
         drawer(canvas, block, data)
         raw = canvas.to_svg()
     # The SVG title becomes the Figure's /Alt in the screen file: the whole alternative, figures included.
-    return finish_svg(raw, title=chart_alternative(block, data), desc=block.alt, width_mm=block.width_mm,
+    return finish_svg(raw, title=french_text(chart_alternative(block, data)), desc=french_text(block.alt),
+                      width_mm=block.width_mm,
                       height_mm=block.height_mm, id_prefix=_id_prefix(block, data, style),
                       colors=colors, font_family=style.font_family)
 
@@ -162,7 +163,7 @@ class Canvas:
         size = size or self.size
         if size < 7:
             raise LayoutError(f"text below 7 pt ({size:g} pt) would not be legible in print")
-        text = curly_apostrophes(text)  # the typography stage does not reach the SVG's text
+        text = french_text(text)  # the typography stage does not reach the SVG's text
         self.check_glyphs(text)
         if middle:
             y += size * CAP_HEIGHT * MM_PER_PT / 2
