@@ -339,6 +339,11 @@ class PartMeta(Strict):
     toc: bool | None = Field(None, description="Listed in the contents (default: yes for page and chapter)")
     running_title: str | None = Field(None, description="Running header text (default: the title)")
     photo: Photo | None = Field(None, description="Opening photo of the part")
+    # A chapter's opener: its introduction and key figure come from the content only, never made up.
+    intro: str | None = Field(None, description="A chapter's introduction, printed on its opener (Markdown "
+                                                "allowed; default: the chapter's first block when it is a "
+                                                "callout without a title)")
+    key_figure: Figure | None = Field(None, description="One figure the chapter gives, printed on its opener")
 
     @field_validator("accent")
     @classmethod

@@ -181,11 +181,12 @@ def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | s
     `theme_files` is the list of files or their `files_digest`. The cache's own folder is not an input:
     the photo copies in it are named by their content, so the same content gives the same key whatever
     the cache location (the key is the file's identity too)."""
+    from .grid import GRID_LAYOUT
     from .render import weasyprint_version
 
     digest = hashlib.sha256()
     files = theme_files if isinstance(theme_files, str) else files_digest(theme_files)
-    for text in (without_cache_folder(html), extra_css, variant, weasyprint_version(), files, UNIT_FORMAT):
+    for text in (without_cache_folder(html), extra_css, variant, weasyprint_version(), GRID_LAYOUT, files, UNIT_FORMAT):
         digest.update(text.encode())
         digest.update(b"\0")
     return digest.hexdigest()

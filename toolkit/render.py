@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
+from .grid import on_grid
 from .lean_styles import lean_html
 from .resources import MAX_RESOURCE_BYTES
 from .theme import Theme
@@ -110,7 +111,7 @@ class Renderer:
         # A fresh image cache per document: WeasyPrint replaces a cached image's data by its downsampled
         # copy when it writes a document where the image is printed small, keeping the original size,
         # so a later document printing it larger got the small copy's pixels under the large size.
-        with font_face_reasons(self.refused), renderer_failures():
+        with font_face_reasons(self.refused), renderer_failures(), on_grid():
             # lean_html: six pseudo-element styles fewer per table cell (the memory of a long table).
             return lean_html(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,

@@ -12,7 +12,7 @@ from .messages import did_you_mean
 from .paths import FONTS, LAYOUTS
 
 THEME_FILE = "theme.yaml"
-KNOWN_TOKEN_GROUPS = {"name", "parent", "description", "fonts", "colors", "chart_palette", "page", "type", "print"}
+KNOWN_TOKEN_GROUPS = {"name", "parent", "description", "fonts", "colors", "chart_palette", "page", "type", "grid", "print"}
 
 
 def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +85,7 @@ class Theme:
         for name in self.tokens["colors"]:
             lines.append(f"  --color-{name}: {self.color(name, variant)};")
             lines.append(f"  --color-{name}-text: {self.color(name, variant, small_text=True)};")
-        for group in ("page", "type"):
+        for group in ("page", "type", "grid"):
             for name, value in self.tokens.get(group, {}).items():
                 lines.append(f"  --{group}-{name.replace('_', '-')}: {value};")
         for key, font in self.tokens["fonts"].items():

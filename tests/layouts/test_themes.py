@@ -72,5 +72,5 @@ def test_unknown_token_group_is_a_located_warning(tmp_path: Path) -> None:
     (tmp_path / "mine" / "theme.yaml").write_text("name: mine\nparent: base\ncolours: {}\n", encoding="utf-8")
     theme = load_theme("mine", tmp_path)
     assert [str(w).split("theme.yaml")[1] for w in theme.warnings] == [
-        ":3: warning: unknown token group 'colours' (known: chart_palette, colors, description, fonts, name, "
-        "page, parent, print, type)"]
+        ":3: warning: unknown token group 'colours' (known: chart_palette, colors, description, fonts, "
+        "grid, name, page, parent, print, type)"]
