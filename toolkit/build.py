@@ -18,6 +18,7 @@ from .html import assign_anchors, build_html, document_date
 from .parts import Assembler, _is_blank, default_executor, split_units, without_cache_folder
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
+from .endmatter import notes_page_pdf
 from .pdf import PageRoles, postprocess, write_atomic
 from .tags import finish_tags, link_descriptions
 from .render import Renderer, RendererFailure, WeasyWarnings
@@ -140,7 +141,8 @@ class Builder:
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"), links=(variant != "print"),
                                   profile=theme.output_profile if variant == "print" else None,
-                                  missing_photos=missing_photos(warnings, self.content))
+                                  missing_photos=missing_photos(warnings, self.content),
+                                  padding_page=lambda: notes_page_pdf(publication, theme, variant))
         path = output_path(self.out, name, variant, edition)
         if self.proof or self.photo_frames:
             path = path.with_name(f"{path.stem}-{'proof' if self.proof else 'preview'}.pdf")

@@ -25,6 +25,7 @@ from . import markdown
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
+from .endmatter import photo_credits
 from .pagination import lead_block, opens_on_recto
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
@@ -158,6 +159,7 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.globals["same_heading"] = same_heading  # a kicker repeating its heading is not printed
     env.globals["lead_block"] = lead_block  # pagination: what a chapter pulls onto the verso before it
     env.globals["opens_on_recto"] = opens_on_recto
+    env.globals["photo_credits"] = photo_credits  # the colophon credits the photos printed
     return env
 
 

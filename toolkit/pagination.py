@@ -34,3 +34,9 @@ def opens_on_recto(part: Any, theme: Any) -> bool:
     """A chapter waits for a right-hand page only when the theme asks and it has a piece to pull onto
     the verso before it: otherwise the verso would be a filler."""
     return openers(theme) == "recto" and lead_block(part) is not None
+
+
+def follows_on(part: Any) -> bool:
+    """Parts that follow the previous one on its page: sections, and the colophon, which fills the end
+    of the last page of text rather than standing alone on a page."""
+    return part.meta.layout in ("section", "colophon")

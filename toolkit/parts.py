@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from .html import assign_anchors, build_html, document_date, slugify
 from .models import Part, Publication
-from .pagination import lead_block, openers
+from .pagination import follows_on, lead_block, openers
 from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
@@ -69,7 +69,7 @@ class Unit:
 def split_units(publication: Publication, openers: str = "recto") -> list[Unit]:
     units: list[list[Part]] = []
     for part in publication.parts:
-        if part.meta.layout == "section" and units:
+        if follows_on(part) and units:
             units[-1].append(part)
         else:
             units.append([part])
