@@ -397,7 +397,7 @@ class Colophon(Strict):
         value = value.strip().upper()
         if not ISSN.match(value):
             raise ValueError(f"'{_short(value)}' is not an ISSN: write it as 4 digits, '-', 3 digits and a "
-                             "check digit or X (e.g. 2434-7186)")
+                             "check digit or X (e.g. 0317-8471)")
         digits = value.replace("-", "")
         total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1)))
         check = (11 - total % 11) % 11

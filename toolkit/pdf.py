@@ -80,9 +80,13 @@ def _insert_blanks(document: Any, blanks: int, before_last: bool, model: bytes |
         return
     at = len(document.pages) - 1 if before_last else len(document.pages)
     if model is not None:
+        from .parts import _one_tag_per_font_program
+
         with pikepdf.open(io.BytesIO(model)) as source:
             for offset in range(blanks):  # page `at + offset + 1` is a right-hand page when odd
                 document.pages.insert(at + offset, source.pages[(at + offset) % 2 if len(source.pages) > 1 else 0])
+        # The notes page was laid out apart: its font subsets carry the same tags as the document's.
+        _one_tag_per_font_program(document)
         return
     model = document.pages[0]
     for _ in range(blanks):
