@@ -40,3 +40,62 @@ def follows_on(part: Any) -> bool:
     """Parts that follow the previous one on its page: sections, and the colophon, which fills the end
     of the last page of text rather than standing alone on a page."""
     return part.meta.layout in ("section", "colophon")
+
+
+# ---------------------------------------------------------------- copyfitting chapter ends
+#
+# A unit (a chapter or page with the sections that follow it) whose last page holds a few lines
+# (a "runt": under RUNT_LIMIT of the type area used) is laid out again with less space between its
+# blocks and paragraphs; the tighter layout is kept when it saves that page. The leading is not
+# touched (the baseline grid stays), nor the type. The parts build decides per unit in the worker,
+# the single pass per unit of the whole document: the same pages either way.
+
+RUNT_LIMIT = 0.40
+COPYFIT_LAYOUTS = ("chapter", "page")
+TIGHT_RULES = (
+    "p {{ margin-bottom: 1.2mm; }}",
+    "ul, ol {{ margin-bottom: 1.5mm; }}",
+    "li {{ margin-bottom: 0.6mm; }}",
+    ".article {{ margin-bottom: 3.5mm; }}",
+    ".article.level-2 {{ padding-top: 2mm; }}",
+    "h3 {{ margin-top: 2.5mm; }}",
+    ".part-heading {{ margin-bottom: 5mm; }}",
+    ".figures, .testimonial, .pull-quote, .timeline, .chart, .zoom, .card, .about, .photo "
+    "{{ margin-top: 1.5mm; margin-bottom: 3mm; }}",
+    ".case-study {{ margin-bottom: 5mm; }}",
+    "p {{ orphans: 2; widows: 2; }}",
+)
+
+
+def tight_css(scopes: list[str]) -> str:
+    """The tighter spacing, for the parts given by their CSS class (all the document when empty)."""
+    prefixes = [f".{scope} " for scope in scopes] or [".variant-print "]
+    rules = []
+    for rule in TIGHT_RULES:
+        selectors, body = rule.split(" {{")
+        scoped = ", ".join(prefix + selector.strip() for prefix in prefixes for selector in selectors.split(","))
+        rules.append(f"{scoped} {{{body}".replace("}}", "}"))
+    return "\n".join(rules)
+
+
+def used_share(page: Any) -> float:
+    """How far down the type area a laid-out page's text and images go (0 to 1), running heads and
+    folios aside."""
+    from weasyprint.formatting_structure import boxes
+
+    page_box = page._page_box
+    top, height = page_box.content_box_y(), page_box.height
+    bottom = top
+    stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+            bottom = max(bottom, box.position_y + box.margin_height())
+        elif isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return (bottom - top) / height if height else 1.0
+
+
+def is_runt(pages: list[Any]) -> bool:
+    """A unit of several pages whose last page is mostly empty."""
+    return len(pages) > 1 and used_share(pages[-1]) < RUNT_LIMIT

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from .html import assign_anchors, build_html, document_date, slugify
 from .models import Part, Publication
-from .pagination import follows_on, lead_block, openers
+from .pagination import COPYFIT_LAYOUTS, follows_on, is_runt, lead_block, openers, tight_css
 from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
@@ -87,6 +87,7 @@ class Job:
     variant: str
     extra_css: str
     key: str
+    copyfit: bool = False  # a chapter or page unit: laid out tighter when that saves a runt last page
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Laid:
     anchors: list[list[str]]
     bookmarks: list[list[tuple[int, str]]]
     blank: list[bool]
+    tight: bool = False  # copyfitted (toolkit/pagination.py)
 
     @property
     def pages(self) -> int:
@@ -119,10 +121,16 @@ def _lay_out(job: Job) -> Laid:
         _WORKER_RENDERER = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
     theme = load_theme(job.theme, Path(job.layouts))
     document = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant, extra_css_text=job.extra_css)
+    fitted = False
+    if job.copyfit and is_runt(document.pages):
+        tight = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant,
+                                          extra_css_text=job.extra_css + tight_css([]))
+        if len(tight.pages) < len(document.pages):
+            document, fitted = tight, True
     pdf = _WORKER_RENDERER.write_pdf(document, job.variant, identifier=job.key[:32].encode())
     return Laid(pdf, [sorted(page.anchors) for page in document.pages],
                 [[(level, label) for level, label, _, _ in page.bookmarks] for page in document.pages],
-                [_is_blank(page) for page in document.pages])
+                [_is_blank(page) for page in document.pages], fitted)
 
 
 def _is_blank(page: Any) -> bool:
@@ -146,7 +154,7 @@ class UnitCache:
         try:
             data = json.loads(meta)
             laid = Laid(pdf, data["anchors"], [[(int(b[0]), str(b[1])) for b in p] for p in data["bookmarks"]],
-                        data["blank"])
+                        data["blank"], bool(data.get("tight", False)))
             checked = data["key"] == key and data["pdf_sha256"] == digest(pdf) and laid.pages > 0 \
                 and len(laid.bookmarks) == len(laid.blank) == laid.pages
         except (ValueError, TypeError, KeyError, IndexError):
@@ -161,7 +169,7 @@ class UnitCache:
         write_atomic(self.folder / f"{key}.pdf", laid.pdf)
         write_atomic(self.folder / f"{key}.json", json.dumps(
             {"key": key, "pdf_sha256": digest(laid.pdf), "anchors": laid.anchors, "bookmarks": laid.bookmarks,
-             "blank": laid.blank}).encode())
+             "blank": laid.blank, "tight": laid.tight}).encode())
 
 
 def files_digest(paths: list[Path]) -> str:
@@ -174,7 +182,7 @@ def files_digest(paths: list[Path]) -> str:
 
 # Bumped when what a cached unit holds changes: entries written before are not reused (units written
 # before format 2 could hold a photo's downsampled copy under its full size).
-UNIT_FORMAT = "2"
+UNIT_FORMAT = "3"  # 3: units copyfitted (toolkit/pagination.py)
 
 
 def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | str) -> str:
@@ -411,6 +419,7 @@ class Assembler:
         self.keys: dict[tuple[Any, bool, bool], str] = {}  # the job key of each form laid out
         self.identity = b""  # digest of the inputs of the assembled file, set by run()
         self.leads: set[str] = set()  # chapters given a lead page by the plan, set by run()
+        self.tight: list[str] = []  # ids of the parts laid out tighter (copyfitted), set by run()
         # The theme's tokens (theme.yaml colours, sizes) reach the CSS too: a changed token is a new key.
         self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
                                          *theme.font_files()]) + hashlib.sha256(
@@ -434,7 +443,7 @@ class Assembler:
                                          "document_metadata": unit.index == 0}).html
         key = job_key(html, css, self.variant, self.theme_files)
         return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                   self.variant, css, key)
+                   self.variant, css, key, copyfit=unit.layout in COPYFIT_LAYOUTS)
 
     def from_cache(self, requests: dict[tuple[Any, bool, bool], Job]) -> dict[tuple[Any, bool, bool], Job]:
         """Fill `forms` from the disk cache; the requests it does not hold are returned."""
@@ -498,6 +507,7 @@ class Assembler:
         the_plan = self._number_contents(the_plan)
         self._write_guesses(the_plan)
         self.leads = {self.anchors[id(slot.unit.first)] for slot in the_plan.slots if slot.lead}
+        self.tight = [part.id for slot in the_plan.slots if slot.laid.tight for part in slot.unit.parts]
         numbered = self._numbered_pages(the_plan)
         folio_job = self._folio_job(numbered)
         pdf = merge(the_plan, self._folio_sheet(folio_job, speculative if folio_job.key == early.key else None).pdf,
