@@ -1,6 +1,10 @@
 """Audit the pages of print files as an art director would count them.
 
     .venv/bin/python bench/page_audit.py out/rapport-annuel-2023/*-print.pdf [--json]
+    .venv/bin/python bench/page_audit.py --build rapport-annuel-2023 [--editions all|bretagne,guyane]
+
+`--build` builds the national print file and every edition (or those named) into a scratch folder
+(the unit cache makes editions cheap), then audits them all in one table.
 
 For each file, it prints:
 - blank or tint-only pages (a page whose type area holds nothing but one flat colour), target 0;
@@ -211,13 +215,43 @@ def audit(pdf_path: Path, with_placeholders: bool = True) -> Audit:
     return result
 
 
+def build_print_files(name: str, editions: list[str] | None, out: Path) -> list[Path]:
+    """The national print file and the print file of each edition (all when `editions` is None)."""
+    from toolkit.batch import run_editions
+    from toolkit.build import Builder
+    from toolkit.editions import edition_names
+
+    builder = Builder(out=out)
+    try:
+        national = builder.build(name, "print").path
+        names = edition_names(builder.content / name) if editions is None else editions
+        entries = run_editions(name, names, ["print"], content=builder.content, out=out, builder=builder)
+    finally:
+        builder.close()
+    failed = [entry.edition for entry in entries if entry.status != "ok"]
+    if failed:
+        raise SystemExit(f"editions failed: {', '.join(map(str, failed))}")
+    return [national, *(Path(entry.file) if Path(entry.file).is_absolute() else out / entry.file
+                        for entry in entries)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--build", metavar="PUBLICATION", help="build the national print file and its editions, "
+                                                               "then audit them")
+    parser.add_argument("--editions", default="all", help="with --build: all, none, or names separated by commas")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "audit", help="with --build: where to build")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-placeholders", action="store_true", help="do not rebuild the HTML to count frames")
     options = parser.parse_args()
-    audits = [audit(path, not options.no_placeholders) for path in options.files]
+    files = list(options.files)
+    if options.build:
+        chosen = {"all": None, "none": []}.get(options.editions, options.editions.split(","))
+        files += build_print_files(options.build, chosen, options.out)
+    if not files:
+        parser.error("give print files, or --build PUBLICATION")
+    audits = [audit(path, not options.no_placeholders) for path in files]
     if options.json:
         print(json.dumps([asdict(a) for a in audits], indent=2, ensure_ascii=False))
         return 0

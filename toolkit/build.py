@@ -15,9 +15,11 @@ from .editions import apply_edition
 from .errors import ContentError, Problem
 from .messages import did_you_mean
 from .html import assign_anchors, build_html, document_date
+from .pagination import COPYFIT_LAYOUTS, is_runt, openers, tight_css
 from .parts import Assembler, _is_blank, default_executor, split_units, without_cache_folder
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
+from .endmatter import notes_page_pdf
 from .pdf import PageRoles, postprocess, write_atomic
 from .tags import finish_tags, link_descriptions
 from .render import Renderer, RendererFailure, WeasyWarnings
@@ -91,6 +93,7 @@ class Builder:
         self.last_assembly: dict[str, Any] = {}
         # Chapters the last build gave a lead page: the HTML written by --html lays out the same pages.
         self.last_leads: set[str] = set()
+        self.last_copyfit = ""  # the copyfitting CSS of the last print build (for --html)
 
     def load(self, name: str, edition: str | None = None) -> tuple[Publication, Theme, list[Problem]]:
         refused = name_problems(self.content, name, [edition] if edition else [], self.theme_override)
@@ -140,7 +143,8 @@ class Builder:
         pdf, blanks = postprocess(pdf, roles, publication.meta.binding, pad=(variant == "print"),
                                   identity=identity, marks=(variant == "print"), links=(variant != "print"),
                                   profile=theme.output_profile if variant == "print" else None,
-                                  missing_photos=missing_photos(warnings, self.content))
+                                  missing_photos=missing_photos(warnings, self.content),
+                                  padding_page=lambda: notes_page_pdf(publication, theme, variant))
         path = output_path(self.out, name, variant, edition)
         if self.proof or self.photo_frames:
             path = path.with_name(f"{path.stem}-{'proof' if self.proof else 'preview'}.pdf")
@@ -170,6 +174,7 @@ class Builder:
         check_headings(assign_anchors(publication)[1], page_anchors)
         self.last_assembly = assembler.stats
         self.last_leads = set(assembler.leads)
+        self.last_copyfit = tight_css([f"part-{part}" for part in assembler.tight]) if assembler.tight else ""
         return pdf, len(page_anchors), assembler.identity
 
     def assembler(self, publication: Publication, theme: Theme, variant: str) -> Assembler:
@@ -209,7 +214,9 @@ class Builder:
             leads = _read_leads(memory) if variant == "print" else set()
         chart_svg = self.chart_renderer(publication, theme, variant)
         document: Any = None
-        for _ in range(MAX_LAYOUT_PASSES):
+        # Copyfitting (print, not proofs): units laid out tighter, and those for which it saved nothing.
+        fitting = Copyfit(split_units(publication, openers(theme))) if variant == "print" and not self.proof else None
+        for _ in range(MAX_LAYOUT_PASSES + 2):
             html_doc = build_html(publication, theme, variant, overrides=self._overrides(publication),
                                   chart_svg=chart_svg, photo_frames=self.photo_frames,
                                   extra_context={"document_date": document_date(publication), "lead_chapters": leads,
@@ -218,14 +225,16 @@ class Builder:
             # documents at once doubled the peak memory of a long publication (about 85 KB a table row).
             document = None
             document = self.renderer.document(html_doc.html, publication.root, theme, variant,
-                                              extra_css_text=self._proof_css())
+                                              extra_css_text=self._proof_css() + (fitting.css() if fitting else ""))
             wanted = lead_pages_wanted(document, html_doc.chapters, leads) if variant == "print" else leads
-            if wanted == leads:
+            refitted = fitting.update(document, assign_anchors(publication)[0], leads) if fitting else False
+            if wanted == leads and not refitted:
                 break
             leads = wanted
         if variant == "print":
             write_atomic(memory, json.dumps(sorted(leads)).encode())
         self.last_leads = set(leads)
+        self.last_copyfit = fitting.css() if fitting else ""
         return html_doc, document
 
     def _proof_css(self) -> str:
@@ -259,6 +268,62 @@ class Builder:
         if publication.meta.layouts:
             folders.append(publication.root / publication.meta.layouts)
         return folders
+
+
+class Copyfit:
+    """The single pass's copyfitting, unit by unit as the parts build's workers decide it: a unit whose
+    last page is a runt is tried tighter; it stays tight when that saved pages, else it is set back."""
+
+    def __init__(self, units: list[Any]) -> None:
+        self.units = [unit for unit in units]
+        self.tight: set[int] = set()
+        self.trying: dict[int, int] = {}  # unit index → its page count before it was tried tighter
+        self.settled: set[int] = set()
+
+    def css(self) -> str:
+        scopes = [f"part-{part.id}" for unit in self.units if unit.index in self.tight for part in unit.parts]
+        return tight_css(scopes) if scopes else ""
+
+    def update(self, document: Any, anchors: dict[int, str], leads: set[str]) -> bool:
+        """Settle the units tried in this pass, try the new runts: whether the CSS changed."""
+        pages = unit_pages(document, self.units, anchors, leads)
+        changed = False
+        for unit in self.units:
+            laid = pages.get(unit.index)
+            if laid is None or unit.index in self.settled or unit.layout not in COPYFIT_LAYOUTS:
+                continue
+            if unit.index in self.trying:
+                if len(laid) >= self.trying.pop(unit.index):
+                    self.tight.discard(unit.index)
+                    changed = True
+                self.settled.add(unit.index)
+            elif is_runt(laid):
+                self.trying[unit.index] = len(laid)
+                self.tight.add(unit.index)
+                changed = True
+            else:
+                self.settled.add(unit.index)
+        return changed
+
+
+def unit_pages(document: Any, units: list[Any], anchors: dict[int, str], leads: set[str]) -> dict[int, list[Any]]:
+    """Each unit's pages in the whole document: from its first part's anchor (or its lead page) to the
+    page before the next unit."""
+    page_of: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, index)
+    starts = []
+    for unit in units:
+        anchor = anchors[id(unit.first)]
+        starts.append(page_of.get(f"lead-{anchor}" if anchor in leads else anchor, page_of.get(anchor)))
+    found = {}
+    for position, unit in enumerate(units):
+        start = starts[position]
+        end = next((s for s in starts[position + 1:] if s is not None), len(document.pages))
+        if start is not None:
+            found[unit.index] = document.pages[start:end]
+    return found
 
 
 def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> set[str]:

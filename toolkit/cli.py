@@ -105,7 +105,7 @@ def build(publications: tuple[str, ...], variant: str, out: Path, content: Path,
             click.secho(f"error: {_failure(name, error)}", fg="red", err=True)
             failed.add(name)
             continue
-        padding = f", {result.blanks_added} blank page(s) added for the binding" if result.blanks_added else ""
+        padding = f", {result.blanks_added} notes page(s) added for the binding" if result.blanks_added else ""
         click.echo(f" {result.pages} pages, {result.bytes / 1024:.0f} KB, {result.seconds:.1f} s{padding}"
                    f" → {result.path}")
         if html:

@@ -72,6 +72,8 @@ def write_html_folder(builder: Any, name: str, variant: str, folder: Path, editi
     for index, path in enumerate([*theme.stylesheets, *theme.variant_stylesheets(variant)], 1):
         sheets.append((f"{prefix}-{index:02d}-{path.parent.name}-{path.name}", path.read_text(encoding="utf-8"),
                        path.parent))
+    if getattr(builder, "last_copyfit", ""):  # the units the build laid out tighter
+        sheets.append((f"{prefix}-99-copyfit.css", builder.last_copyfit, folder))
     links = []
     for file_name, text, base in sheets:
         write_atomic(folder / "css" / file_name, relocate(text, CSS_URL, base, assets, "../").encode())

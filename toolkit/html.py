@@ -25,6 +25,8 @@ from . import markdown
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
+from .endmatter import photo_credits
+from .pagination import lead_block, opens_on_recto
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .spanning import lift_wide_blocks
@@ -156,6 +158,9 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.filters["typeset"] = lambda text: french_text(str(text)) if text else ""
     env.globals["contents_tree"] = contents_tree
     env.globals["same_heading"] = same_heading  # a kicker repeating its heading is not printed
+    env.globals["lead_block"] = lead_block  # pagination: what a chapter pulls onto the verso before it
+    env.globals["opens_on_recto"] = opens_on_recto
+    env.globals["photo_credits"] = photo_credits  # the colophon credits the photos printed
     return env
 
 

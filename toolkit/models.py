@@ -325,7 +325,8 @@ BODY_BLOCKS = {name for name, model in BLOCKS.items() if issubclass(model, Boxed
 class PartMeta(Strict):
     """Front matter of a part (one Markdown file)."""
 
-    layout: Literal["cover", "contents", "page", "section", "chapter", "back-cover", "letterhead"] = Field(
+    layout: Literal["cover", "contents", "page", "section", "chapter", "back-cover", "letterhead",
+                    "colophon"] = Field(
         "page", description="How the part is laid out: page starts a new page, section follows the previous "
                             "part on the same page, chapter opens on a right-hand page")
     columns: Literal[1, 2] = Field(2, description="Text columns of the body")
@@ -362,7 +363,8 @@ class Part(BaseModel):
     source: Path = Field(..., description="The Markdown file")
     meta: PartMeta = Field(..., description="Front matter")
     body: list[Block] = Field(default_factory=list, description="Text and blocks")
-    origin: Literal["content", "edition"] = Field("content", description="Written content, or made by an edition")
+    origin: Literal["content", "edition", "colophon"] = Field(
+        "content", description="Written content, made by an edition, or the colophon made from publication.yaml")
 
     @property
     def in_contents(self) -> bool:
@@ -376,6 +378,44 @@ class Identity(Strict):
 
     logo: str | None = Field(None, description="The logo: an SVG file of images/ (text in outlines), drawn on "
                              "the covers and the press release letterhead instead of the typeset name")
+
+ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+
+
+class Colophon(Strict):
+    """The colophon page before the back cover (print and screen): each line is printed only when its
+    field is given. The publication date and web address come from publication.yaml's own fields, the
+    photo credits from the photos printed."""
+
+    publisher: str | None = Field(None, min_length=1, description="Publisher, as printed (default: the "
+                                  "organisation)")
+    address: str | None = Field(None, min_length=1, description="Publisher's postal address")
+    director: str | None = Field(None, min_length=1, description="Director of publication (directeur ou "
+                                 "directrice de la publication)")
+    legal_deposit: str | None = Field(None, min_length=1, description="Legal deposit, as printed (e.g. "
+                                      "'juin 2024')")
+    issn: str | None = Field(None, description="ISSN, NNNN-NNNC (checked)")
+    isbn: str | None = Field(None, min_length=10, description="ISBN, as printed")
+    printer: str | None = Field(None, min_length=1, description="Printer (imprimeur), as printed")
+    credits: list[str] = Field(default_factory=list, description="Other credit lines, as printed (e.g. "
+                               "'Conception graphique : Studio X')")
+
+    @field_validator("issn")
+    @classmethod
+    def _issn_checked(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        value = value.strip().upper()
+        if not ISSN.match(value):
+            raise ValueError(f"'{_short(value)}' is not an ISSN: write it as 4 digits, '-', 3 digits and a "
+                             "check digit or X (e.g. 0317-8471)")
+        digits = value.replace("-", "")
+        total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1)))
+        check = (11 - total % 11) % 11
+        if digits[7] != ("X" if check == 10 else str(check)):
+            raise ValueError(f"ISSN {value}: its check digit should be {'X' if check == 10 else check}; "
+                             "copy it again from the ISSN centre's notice")
+        return value
 
 
 class PublicationMeta(Strict):
@@ -402,6 +442,9 @@ class PublicationMeta(Strict):
     social: str | None = Field(None, description="Social network handle")
     identity: Identity | None = Field(None, description="The organisation's artwork (logo)")
     parts: list[str] = Field(..., min_length=1, description="Part files in sections/, in reading order")
+    colophon: Colophon | None = Field(None, description="Colophon page before the back cover: publisher, "
+                                      "director of publication, legal deposit, ISSN... (each line only "
+                                      "when its field is given)")
     footnotes: Literal["publication", "chapter"] = Field(
         "publication", description="Footnote numbers run through the whole publication, or restart at "
                                    "each chapter")

@@ -5,10 +5,10 @@ out by WeasyPrint on its own, in a worker process, and cached on disk by the has
 and options: a rebuild after an edit renders only the units whose inputs changed.
 
 What a unit cannot know alone is settled at assembly:
-- its side: a chapter opens on a right-hand page; when it would open on a left one, its first case
-  study is laid out as a lead page facing the opener (a second rendering of the unit, also cached),
-  or, with no case study, a tinted blank verso is inserted; other units are laid out for the side
-  they land on;
+- its side: under the theme's `openers: recto`, a chapter that would open on a left-hand page pulls
+  its first case study, quote or key figures onto that page, facing the opener (a second rendering
+  of the unit, also cached); a chapter with nothing to pull, and every chapter under `openers: any`,
+  opens on the side it lands on, as other units do: no page is a filler (toolkit/pagination.py);
 - its folios: units are laid out without folios and one "folio sheet" is laid over the pages;
 - the contents: laid out last, with the page numbers of the assembled document;
 - the outline, rebuilt for the assembled page order (links are not kept: the print file has none);
@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .html import assign_anchors, build_html, document_date, slugify
-from .models import CaseStudy, Part, Publication
+from .models import Part, Publication
+from .pagination import COPYFIT_LAYOUTS, follows_on, is_runt, lead_block, openers, tight_css
 from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
@@ -36,8 +37,6 @@ from .pdf import write_atomic
 NO_FOLIOS = ("@page :left { @bottom-left { content: none; } } "
              "@page :right { @bottom-right { content: none; } }")
 START_LEFT = "html { break-before: left; }"
-BLANK_FORM = (None, False, True)  # the tinted blank verso's form: no unit, starts left
-BLANK_VERSO = '<html class="variant-print"><body><div class="blank-verso"></div></body></html>'
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,8 @@ class Unit:
 
     index: int
     parts: tuple[Part, ...]
+    recto_openers: bool = True  # the theme's `openers: recto`
+
 
     @property
     def first(self) -> Part:
@@ -57,22 +58,22 @@ class Unit:
 
     @property
     def can_lead(self) -> bool:
-        """A chapter whose body opens with a case study can move it to a lead page."""
-        return self.is_chapter and bool(self.first.body) and isinstance(self.first.body[0], CaseStudy)
+        """A chapter that waits for a right-hand page, with a piece to pull onto the verso before it."""
+        return self.recto_openers and lead_block(self.first) is not None
 
     @property
     def layout(self) -> str:
         return self.first.meta.layout
 
 
-def split_units(publication: Publication) -> list[Unit]:
+def split_units(publication: Publication, openers: str = "recto") -> list[Unit]:
     units: list[list[Part]] = []
     for part in publication.parts:
-        if part.meta.layout == "section" and units:
+        if follows_on(part) and units:
             units[-1].append(part)
         else:
             units.append([part])
-    return [Unit(index, tuple(parts)) for index, parts in enumerate(units)]
+    return [Unit(index, tuple(parts), openers == "recto") for index, parts in enumerate(units)]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Job:
     variant: str
     extra_css: str
     key: str
+    copyfit: bool = False  # a chapter or page unit: laid out tighter when that saves a runt last page
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Laid:
     anchors: list[list[str]]
     bookmarks: list[list[tuple[int, str]]]
     blank: list[bool]
+    tight: bool = False  # copyfitted (toolkit/pagination.py)
 
     @property
     def pages(self) -> int:
@@ -118,10 +121,16 @@ def _lay_out(job: Job) -> Laid:
         _WORKER_RENDERER = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
     theme = load_theme(job.theme, Path(job.layouts))
     document = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant, extra_css_text=job.extra_css)
+    fitted = False
+    if job.copyfit and is_runt(document.pages):
+        tight = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant,
+                                          extra_css_text=job.extra_css + tight_css([]))
+        if len(tight.pages) < len(document.pages):
+            document, fitted = tight, True
     pdf = _WORKER_RENDERER.write_pdf(document, job.variant, identifier=job.key[:32].encode())
     return Laid(pdf, [sorted(page.anchors) for page in document.pages],
                 [[(level, label) for level, label, _, _ in page.bookmarks] for page in document.pages],
-                [_is_blank(page) for page in document.pages])
+                [_is_blank(page) for page in document.pages], fitted)
 
 
 def _is_blank(page: Any) -> bool:
@@ -145,7 +154,7 @@ class UnitCache:
         try:
             data = json.loads(meta)
             laid = Laid(pdf, data["anchors"], [[(int(b[0]), str(b[1])) for b in p] for p in data["bookmarks"]],
-                        data["blank"])
+                        data["blank"], bool(data.get("tight", False)))
             checked = data["key"] == key and data["pdf_sha256"] == digest(pdf) and laid.pages > 0 \
                 and len(laid.bookmarks) == len(laid.blank) == laid.pages
         except (ValueError, TypeError, KeyError, IndexError):
@@ -160,7 +169,7 @@ class UnitCache:
         write_atomic(self.folder / f"{key}.pdf", laid.pdf)
         write_atomic(self.folder / f"{key}.json", json.dumps(
             {"key": key, "pdf_sha256": digest(laid.pdf), "anchors": laid.anchors, "bookmarks": laid.bookmarks,
-             "blank": laid.blank}).encode())
+             "blank": laid.blank, "tight": laid.tight}).encode())
 
 
 def files_digest(paths: list[Path]) -> str:
@@ -173,7 +182,7 @@ def files_digest(paths: list[Path]) -> str:
 
 # Bumped when what a cached unit holds changes: entries written before are not reused (units written
 # before format 2 could hold a photo's downsampled copy under its full size).
-UNIT_FORMAT = "2"
+UNIT_FORMAT = "3"  # 3: units copyfitted (toolkit/pagination.py)
 
 
 def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | str) -> str:
@@ -234,22 +243,21 @@ def plan(units: list[Unit], laid_for: Any) -> Plan | None:
     result = Plan()
     page = 1
     for unit in units:
-        lands_left = page % 2 == 0
-        if unit.is_chapter and lands_left:
-            if unit.can_lead:
-                slot = Placed(unit, lead=True, start_left=True)
-            else:
-                result.slots.append(Placed(None, laid=laid_for(None, False, True)))
-                page += 1
-                slot = Placed(unit)
-        else:
-            slot = Placed(unit, start_left=lands_left and not unit.is_chapter)
+        lead, start_left = unit_form(unit, page)
+        slot = Placed(unit, lead=lead, start_left=start_left)
         slot.laid = laid_for(unit, slot.lead, slot.start_left)
         if slot.laid is None:
             return None
         result.slots.append(slot)
         page += slot.laid.pages
     return result
+
+
+def unit_form(unit: Unit, page: int) -> tuple[bool, bool]:
+    """(lead page, starts on a left-hand page) of a unit whose first page is `page`: every unit opens
+    on the side it lands on, a chapter that waits for a recto by pulling a piece onto the verso."""
+    lands_left = page % 2 == 0
+    return unit.is_chapter and lands_left and unit.can_lead, lands_left
 
 
 def wanted_forms(units: list[Unit], laid_for: Any, guesses: dict[int, tuple[bool, bool]]) -> set[tuple[int, bool, bool]]:
@@ -270,11 +278,7 @@ def wanted_forms(units: list[Unit], laid_for: Any, guesses: dict[int, tuple[bool
             if laid_for(unit, lead, start_left) is None:
                 wanted.add((unit.index, lead, start_left))
             continue
-        lands_left = page % 2 == 0
-        lead = unit.is_chapter and lands_left and unit.can_lead
-        start_left = lead or (lands_left and not unit.is_chapter)
-        if unit.is_chapter and lands_left and not unit.can_lead:
-            page += 1  # a blank verso goes first
+        lead, start_left = unit_form(unit, page)
         laid = laid_for(unit, lead, start_left)
         if laid is not None:
             page += laid.pages
@@ -409,13 +413,14 @@ class Assembler:
         self.publication, self.theme, self.variant = publication, theme, variant
         self.photo_frames = photo_frames
         self.overrides, self.chart_svg, self.executor = overrides, chart_svg, executor
-        self.units = split_units(publication)
+        self.units = split_units(publication, openers(theme))
         self.anchors, _ = assign_anchors(publication)
         self.cache = UnitCache(CACHE / "units")
         self.forms: dict[tuple[Any, bool, bool], Laid] = {}
         self.keys: dict[tuple[Any, bool, bool], str] = {}  # the job key of each form laid out
         self.identity = b""  # digest of the inputs of the assembled file, set by run()
         self.leads: set[str] = set()  # chapters given a lead page by the plan, set by run()
+        self.tight: list[str] = []  # ids of the parts laid out tighter (copyfitted), set by run()
         # The theme's tokens (theme.yaml colours, sizes) reach the CSS too: a changed token is a new key.
         self.theme_files = files_digest([*theme.stylesheets, *theme.variant_stylesheets(variant),
                                          *theme.font_files()]) + hashlib.sha256(
@@ -426,23 +431,20 @@ class Assembler:
         self.stats = {"units": len(self.units), "rendered": 0, "cached": 0}
 
     def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
-        return self.forms.get((None if unit is None else unit.index, lead, start_left))
+        return self.forms.get((unit.index, lead, start_left))
 
     def job(self, unit: Any, lead: bool, start_left: bool, page_numbers: dict[str, int] | None = None) -> Job:
         css = (START_LEFT if start_left else "") + NO_FOLIOS
-        if unit is None:
-            html = BLANK_VERSO
-        else:
-            leads = {self.anchors[id(unit.first)]} if lead else set()
-            html = build_html(self.publication, self.theme, self.variant, self.overrides,
-                              chart_svg=self.chart_svg, only=list(unit.parts), photo_frames=self.photo_frames,
-                              extra_context={"document_date": document_date(self.publication),
-                                             "lead_chapters": leads, "page_numbers": page_numbers,
-                                             # an edition's metadata must not make every part differ
-                                             "document_metadata": unit.index == 0}).html
+        leads = {self.anchors[id(unit.first)]} if lead else set()
+        html = build_html(self.publication, self.theme, self.variant, self.overrides,
+                          chart_svg=self.chart_svg, only=list(unit.parts), photo_frames=self.photo_frames,
+                          extra_context={"document_date": document_date(self.publication),
+                                         "lead_chapters": leads, "page_numbers": page_numbers,
+                                         # an edition's metadata must not make every part differ
+                                         "document_metadata": unit.index == 0}).html
         key = job_key(html, css, self.variant, self.theme_files)
         return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                   self.variant, css, key)
+                   self.variant, css, key, copyfit=unit.layout in COPYFIT_LAYOUTS)
 
     def from_cache(self, requests: dict[tuple[Any, bool, bool], Job]) -> dict[tuple[Any, bool, bool], Job]:
         """Fill `forms` from the disk cache; the requests it does not hold are returned."""
@@ -494,7 +496,6 @@ class Assembler:
                 self.laid_out(form, job, future.result())
 
     def run(self) -> tuple[bytes, list[list[str]]]:
-        self.lay_out({BLANK_FORM: self.job(None, False, True)})
         self.lay_out_needed(self._read_guesses())
         the_plan = plan(self.units, self.laid_for)
         assert the_plan is not None
@@ -507,14 +508,14 @@ class Assembler:
         the_plan = self._number_contents(the_plan)
         self._write_guesses(the_plan)
         self.leads = {self.anchors[id(slot.unit.first)] for slot in the_plan.slots if slot.lead}
+        self.tight = [part.id for slot in the_plan.slots if slot.laid.tight for part in slot.unit.parts]
         numbered = self._numbered_pages(the_plan)
         folio_job = self._folio_job(numbered)
         pdf = merge(the_plan, self._folio_sheet(folio_job, speculative if folio_job.key == early.key else None).pdf,
                     numbered)
         # The file's identity comes from its inputs (the units' keys), not from the bytes laid out:
         # WeasyPrint writes a random DocumentID in each unit, so cold and warm caches would differ.
-        keys = [self.keys[BLANK_FORM if slot.unit is None else (slot.unit.index, slot.lead, slot.start_left)]
-                for slot in the_plan.slots] + [folio_job.key]
+        keys = [self.keys[(slot.unit.index, slot.lead, slot.start_left)] for slot in the_plan.slots] + [folio_job.key]
         self.identity = hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32].encode()
         return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
 
@@ -548,8 +549,8 @@ class Assembler:
 
     @staticmethod
     def _numbered(slot: Any, index: int) -> bool:
-        """Covers, blank versos and pages WeasyPrint left blank carry no folio."""
-        if slot.unit is None or slot.laid.blank[index]:
+        """Covers and pages WeasyPrint left blank carry no folio."""
+        if slot.laid.blank[index]:
             return False
         return slot.unit.layout not in ("cover", "back-cover")
 

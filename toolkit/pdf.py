@@ -13,7 +13,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 BINDING_MULTIPLE = {"saddle-stitch": 4, "sheets": 2, "none": 1}
 RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -38,8 +38,10 @@ def padding_needed(pages: int, binding: str) -> int:
 
 def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity: bytes,
                 marks: bool = False, profile: Path | None = None, links: bool = True,
-                missing_photos: list[str] | None = None) -> tuple[bytes, int]:
-    """Pad with blank pages before the back cover, label pages, make the file reproducible, record the
+                missing_photos: list[str] | None = None,
+                padding_page: Callable[[], bytes] | None = None) -> tuple[bytes, int]:
+    """Pad for the binding before the back cover (with `padding_page`, a one-page PDF made on demand,
+    else blank pages), label pages, make the file reproducible, record the
     photos left out for want of their file (`toolkit check` lists them).
 
     `identity` is a digest of the inputs: it replaces WeasyPrint's random XMP DocumentID. Without
@@ -48,7 +50,8 @@ def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity:
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         blanks = padding_needed(len(document.pages), binding) if pad else 0
-        _insert_blanks(document, blanks, before_last=roles.back_cover)
+        _insert_blanks(document, blanks, before_last=roles.back_cover,
+                       model=padding_page() if blanks and padding_page else None)
         _label_pages(document, len(document.pages), roles)
         if not links:
             _remove_annotations(document)
@@ -68,14 +71,24 @@ def postprocess(pdf: bytes, roles: PageRoles, binding: str, pad: bool, identity:
     return out.getvalue(), blanks
 
 
-def _insert_blanks(document: Any, blanks: int, before_last: bool) -> None:
-    """Blank pages go before the back cover: the printer expects the cover pair to stay outside."""
+def _insert_blanks(document: Any, blanks: int, before_last: bool, model: bytes | None = None) -> None:
+    """Padding pages go before the back cover: the printer expects the cover pair to stay outside.
+    They are copies of `model`'s pages (a right-hand then a left-hand notes page), or blank without one."""
     import pikepdf
 
     if not blanks:
         return
-    model = document.pages[0]
     at = len(document.pages) - 1 if before_last else len(document.pages)
+    if model is not None:
+        from .parts import _one_tag_per_font_program
+
+        with pikepdf.open(io.BytesIO(model)) as source:
+            for offset in range(blanks):  # page `at + offset + 1` is a right-hand page when odd
+                document.pages.insert(at + offset, source.pages[(at + offset) % 2 if len(source.pages) > 1 else 0])
+        # The notes page was laid out apart: its font subsets carry the same tags as the document's.
+        _one_tag_per_font_program(document)
+        return
+    model = document.pages[0]
     for _ in range(blanks):
         # No /Contents: a page without content is blank (an empty content stream came out compressed to
         # 0 bytes, which Ghostscript, MuPDF and PDF.js reject).

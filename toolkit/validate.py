@@ -413,7 +413,21 @@ def validate_publication(raw: RawPublication, problems: Problems, theme: str | N
             pass  # a theme missing or broken is reported where the build loads it
     if meta is None or problems.errors:
         return None
-    return Publication(name=raw.root.name, root=raw.root, meta=meta, parts=parts)
+    return Publication(name=raw.root.name, root=raw.root, meta=meta, parts=with_colophon(parts, meta, raw.root))
+
+
+def with_colophon(parts: list[Part], meta: PublicationMeta, root: Path) -> list[Part]:
+    """The colophon page, made from publication.yaml's `colophon:`, goes before the back cover."""
+    if meta.colophon is None:
+        return parts
+    colophon = Part(id="colophon", source=root / "publication.yaml", origin="colophon",
+                    meta=PartMeta(layout="colophon", title=COLOPHON_TITLE.get(meta.language[:2], "Colophon"),
+                                  toc=False))
+    at = len(parts) - 1 if parts and parts[-1].meta.layout == "back-cover" else len(parts)
+    return [*parts[:at], colophon, *parts[at:]]
+
+
+COLOPHON_TITLE = {"fr": "Colophon", "en": "Colophon"}
 
 
 def check_theme_colours(theme: Any, accents: list[tuple[RawPart, str]], problems: Problems) -> None:

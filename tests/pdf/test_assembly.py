@@ -44,8 +44,11 @@ def write_publication(content: Path) -> Path:
         kind: report
         theme: agence
         binding: saddle-stitch
+        colophon:
+          director: Camille Test
+          issn: 0317-8471
         parts: [00-couverture.md, 01-sommaire.md, 02-page.md, 03-chapitre.md, 04-page.md,
-                05-chapitre.md, 06-page.md, 07-dos.md]
+                05-chapitre.md, 06-page.md, 06-suite.md, 07-dos.md]
         """), encoding="utf-8")
     photo_block = "::: photo\nsrc: photo.jpg\nsize: {size}\ncredit: © Test\nalt: La photo en {size}\n:::\n"
     parts = {
@@ -77,6 +80,7 @@ def write_publication(content: Path) -> Path:
             {FILLER}
             """),
         "06-page.md": f"---\nlayout: page\ntitle: Dernière page\n---\n{FILLER}\n\n{photo_block.format(size='full')}\n",
+        "06-suite.md": f"---\nlayout: page\ntitle: Une suite\n---\n{FILLER}\n",
         "07-dos.md": "---\nlayout: back-cover\ntitle: Dos\n---\n",
     }
     for name, text in parts.items():

@@ -1,0 +1,101 @@
+"""Pagination rules shared by the single-pass build, the parts build and the templates.
+
+No page of a print file is a filler:
+- the theme's `page.openers` token says where chapters open: `recto` (a right-hand page, the book
+  rule) or `any` (the next page, whichever side). Under `recto`, a chapter landing on a left-hand page
+  pulls a piece of its content (its first case study, quote, testimonial or key figures) onto that
+  verso, facing the opener; a chapter with nothing to pull opens on the verso rather than leaving a
+  blank page before it;
+- binding padding is not blank: see `end_matter_pages` (toolkit/endmatter.py) and toolkit/pdf.py.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+OPENERS = ("recto", "any")
+# Blocks that stand alone on a page and read as the start of their chapter. A photo is not one: in a
+# final file a photo without its file is left out, and its lead page would be empty.
+PULLABLE = ("case-study", "quote", "testimonial", "figures")
+
+
+def openers(theme: Any) -> str:
+    """The theme's rule for chapter openers (`page.openers`, validated by the theme loader)."""
+    return str((theme.tokens.get("page") or {}).get("openers", "recto"))
+
+
+def lead_block(part: Any) -> Any | None:
+    """The block of a chapter that can face its opener on a verso: its first pullable one."""
+    if part.meta.layout != "chapter":
+        return None
+    return next((block for block in part.body if getattr(block, "kind", None) in PULLABLE), None)
+
+
+def opens_on_recto(part: Any, theme: Any) -> bool:
+    """A chapter waits for a right-hand page only when the theme asks and it has a piece to pull onto
+    the verso before it: otherwise the verso would be a filler."""
+    return openers(theme) == "recto" and lead_block(part) is not None
+
+
+def follows_on(part: Any) -> bool:
+    """Parts that follow the previous one on its page: sections, and the colophon, which fills the end
+    of the last page of text rather than standing alone on a page."""
+    return part.meta.layout in ("section", "colophon")
+
+
+# ---------------------------------------------------------------- copyfitting chapter ends
+#
+# A unit (a chapter or page with the sections that follow it) whose last page holds a few lines
+# (a "runt": under RUNT_LIMIT of the type area used) is laid out again with less space between its
+# blocks and paragraphs; the tighter layout is kept when it saves that page. The leading is not
+# touched (the baseline grid stays), nor the type. The parts build decides per unit in the worker,
+# the single pass per unit of the whole document: the same pages either way.
+
+RUNT_LIMIT = 0.40
+COPYFIT_LAYOUTS = ("chapter", "page")
+TIGHT_RULES = (
+    "p {{ margin-bottom: 1.2mm; }}",
+    "ul, ol {{ margin-bottom: 1.5mm; }}",
+    "li {{ margin-bottom: 0.6mm; }}",
+    ".article {{ margin-bottom: 3.5mm; }}",
+    ".article.level-2 {{ padding-top: 2mm; }}",
+    "h3 {{ margin-top: 2.5mm; }}",
+    ".part-heading {{ margin-bottom: 5mm; }}",
+    ".figures, .testimonial, .pull-quote, .timeline, .chart, .zoom, .card, .about, .photo "
+    "{{ margin-top: 1.5mm; margin-bottom: 3mm; }}",
+    ".case-study {{ margin-bottom: 5mm; }}",
+    "p {{ orphans: 2; widows: 2; }}",
+)
+
+
+def tight_css(scopes: list[str]) -> str:
+    """The tighter spacing, for the parts given by their CSS class (all the document when empty)."""
+    prefixes = [f".{scope} " for scope in scopes] or [".variant-print "]
+    rules = []
+    for rule in TIGHT_RULES:
+        selectors, body = rule.split(" {{")
+        scoped = ", ".join(prefix + selector.strip() for prefix in prefixes for selector in selectors.split(","))
+        rules.append(f"{scoped} {{{body}".replace("}}", "}"))
+    return "\n".join(rules)
+
+
+def used_share(page: Any) -> float:
+    """How far down the type area a laid-out page's text and images go (0 to 1), running heads and
+    folios aside."""
+    from weasyprint.formatting_structure import boxes
+
+    page_box = page._page_box
+    top, height = page_box.content_box_y(), page_box.height
+    bottom = top
+    stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
+            bottom = max(bottom, box.position_y + box.margin_height())
+        elif isinstance(box, boxes.ParentBox):
+            stack.extend(box.children)
+    return (bottom - top) / height if height else 1.0
+
+
+def is_runt(pages: list[Any]) -> bool:
+    """A unit of several pages whose last page is mostly empty."""
+    return len(pages) > 1 and used_share(pages[-1]) < RUNT_LIMIT
