@@ -8,8 +8,12 @@ What a unit cannot know alone is settled at assembly:
 - its side: under the theme's `openers: recto`, a chapter that would open on a left-hand page pulls
   its first case study, quote or key figures onto that page, facing the opener (a second rendering
   of the unit, also cached); a chapter with nothing to pull, and every chapter under `openers: any`,
-  opens on the side it lands on, as other units do: no page is a filler (toolkit/pagination.py);
-- its folios: units are laid out without folios and one "folio sheet" is laid over the pages;
+  opens on the side it lands on, as other units do: no page is a filler (toolkit/pagination.py).
+  Units are laid out once, as if they opened on a right-hand page, and placed on a left one shifted
+  by the margins' difference (toolkit/sides.py says when that is not possible: then they are laid out
+  for the left side too);
+- its folios and running heads: units are laid out without folios, their margin boxes' text is
+  taken out, and one "folio sheet" laid over the pages draws both on the side each page lands on;
 - the contents: laid out last, with the page numbers of the assembled document;
 - the outline, rebuilt for the assembled page order (links are not kept: the print file has none);
 - one subset tag per font program, as units each embed their own subsets.
@@ -17,10 +21,8 @@ What a unit cannot know alone is settled at assembly:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import re
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +34,10 @@ from .pagination import COPYFIT_LAYOUTS, follows_on, is_runt, lead_block, opener
 from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
+from .merge import folio_sheet, merge
+from .sides import (NO_FOLIOS, margin_texts_on_side, mirror_shifts, page_names, probe_html, probe_table,
+                    take_margin_texts)
 
-# Units are laid out without folios; `folio_sheet` draws them for the whole document at once.
-NO_FOLIOS = ("@page :left { @bottom-left { content: none; } } "
-             "@page :right { @bottom-right { content: none; } }")
 START_LEFT = "html { break-before: left; }"
 
 
@@ -88,6 +90,7 @@ class Job:
     extra_css: str
     key: str
     copyfit: bool = False  # a chapter or page unit: laid out tighter when that saves a runt last page
+    margin_texts: bool = True  # take the margin boxes' text out for the folio sheet (not in the sheet itself)
 
 
 @dataclass
@@ -98,16 +101,27 @@ class Laid:
     anchors: list[list[str]]
     bookmarks: list[list[tuple[int, str]]]
     blank: list[bool]
+    margins: list[dict[str, str]] = field(default_factory=list)  # per page: margin box → its text
+    mirror: list[float] | None = None  # per page, the shift placing it on the other side; None: cannot
+    shifted: bool = False  # this is a unit laid out for one side placed on the other (shifted by `mirror`)
     tight: bool = False  # copyfitted (toolkit/pagination.py)
 
     @property
     def pages(self) -> int:
         return len(self.anchors)
 
+    def on_other_side(self) -> Laid:
+        return Laid(self.pdf, self.anchors, self.bookmarks, self.blank, self.margins, self.mirror, True, self.tight)
+
+    def margin_texts(self, index: int) -> dict[str, str]:
+        """The margin texts of one page, for the side it is placed on."""
+        return margin_texts_on_side(self.margins[index] if self.margins else {}, self.shifted)
+
 
 # ---------------------------------------------------------------- workers
 
 _WORKER_RENDERER: Any = None
+_PROBED: dict[tuple[str, str, str, str], dict[tuple[str, str, int], tuple[float, ...]]] = {}
 
 
 def _lay_out(job: Job) -> Laid:
@@ -127,10 +141,25 @@ def _lay_out(job: Job) -> Laid:
                                           extra_css_text=job.extra_css + tight_css([]))
         if len(tight.pages) < len(document.pages):
             document, fitted = tight, True
+    margins, movable = take_margin_texts(document) if job.margin_texts else ([], False)
+    mirror = mirror_shifts(document, _probe(job, theme, page_names(document))) if movable else None
     pdf = _WORKER_RENDERER.write_pdf(document, job.variant, identifier=job.key[:32].encode())
     return Laid(pdf, [sorted(page.anchors) for page in document.pages],
                 [[(level, label) for level, label, _, _ in page.bookmarks] for page in document.pages],
-                [_is_blank(page) for page in document.pages], fitted)
+                [_is_blank(page) for page in document.pages], margins, mirror, tight=fitted)
+
+
+def _probe(job: Job, theme: Any, names: list[str]) -> dict[tuple[str, str, int], tuple[float, ...]]:
+    """The geometry the theme gives pages of these names on each side, laid out once per process."""
+    table = {}
+    for name in names:
+        key = (job.theme, job.layouts, job.variant, name)
+        if key not in _PROBED:
+            probe = _WORKER_RENDERER.document(probe_html(name), Path(job.base), theme, job.variant,
+                                              extra_css_text=NO_FOLIOS)
+            _PROBED[key] = probe_table(probe)
+        table.update(_PROBED[key])
+    return table
 
 
 def _is_blank(page: Any) -> bool:
@@ -153,11 +182,14 @@ class UnitCache:
             return None
         try:
             data = json.loads(meta)
+            mirror = data["mirror"]
             laid = Laid(pdf, data["anchors"], [[(int(b[0]), str(b[1])) for b in p] for p in data["bookmarks"]],
-                        data["blank"], bool(data.get("tight", False)))
+                        data["blank"], [{str(k): str(v) for k, v in m.items()} for m in data["margins"]],
+                        None if mirror is None else [float(x) for x in mirror], tight=bool(data.get("tight", False)))
             checked = data["key"] == key and data["pdf_sha256"] == digest(pdf) and laid.pages > 0 \
-                and len(laid.bookmarks) == len(laid.blank) == laid.pages
-        except (ValueError, TypeError, KeyError, IndexError):
+                and len(laid.bookmarks) == len(laid.blank) == laid.pages \
+                and len(laid.margins) in (0, laid.pages) and (mirror is None or len(mirror) == laid.pages)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             checked = False
         if not checked:
             damaged(meta_path, "its PDF or its page list does not match its hash and key", "laid out again")
@@ -169,7 +201,7 @@ class UnitCache:
         write_atomic(self.folder / f"{key}.pdf", laid.pdf)
         write_atomic(self.folder / f"{key}.json", json.dumps(
             {"key": key, "pdf_sha256": digest(laid.pdf), "anchors": laid.anchors, "bookmarks": laid.bookmarks,
-             "blank": laid.blank, "tight": laid.tight}).encode())
+             "blank": laid.blank, "margins": laid.margins, "mirror": laid.mirror, "tight": laid.tight}).encode())
 
 
 def files_digest(paths: list[Path]) -> str:
@@ -181,8 +213,10 @@ def files_digest(paths: list[Path]) -> str:
 
 
 # Bumped when what a cached unit holds changes: entries written before are not reused (units written
-# before format 2 could hold a photo's downsampled copy under its full size).
-UNIT_FORMAT = "3"  # 3: units copyfitted (toolkit/pagination.py)
+# before format 2 could hold a photo's downsampled copy under its full size; format 3 takes the margin
+# texts out of the pages and says whether a unit can be placed on the other side; format 4 copyfits
+# runt last pages, toolkit/pagination.py).
+UNIT_FORMAT = "4"
 
 
 def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | str) -> str:
@@ -276,14 +310,14 @@ def wanted_forms(units: list[Unit], laid_for: Any, guesses: dict[int, tuple[bool
         if not walking:
             lead, start_left = guesses.get(unit.index, (False, False))
             if laid_for(unit, lead, start_left) is None:
-                wanted.add((unit.index, lead, start_left))
+                wanted.add(_to_lay_out(unit, lead, start_left, laid_for))
             continue
         lead, start_left = unit_form(unit, page)
         laid = laid_for(unit, lead, start_left)
         if laid is not None:
             page += laid.pages
             continue
-        wanted.add((unit.index, lead, start_left))
+        wanted.add(_to_lay_out(unit, lead, start_left, laid_for))
         other = next((f for f in (laid_for(unit, False, False), laid_for(unit, False, True),
                                   laid_for(unit, True, True)) if f is not None), None)
         if other is None:
@@ -293,114 +327,12 @@ def wanted_forms(units: list[Unit], laid_for: Any, guesses: dict[int, tuple[bool
     return wanted
 
 
-# ---------------------------------------------------------------- merge
-
-
-def merge(plan_: Plan, folios: bytes, folio_pages: list[bool]) -> bytes:
-    """Concatenate the laid-out units, lay the folio sheet over them, rebuild the outline.
-
-    Links are not carried over: the print file has none (they belong to the screen file)."""
-    import pikepdf
-
-    first = plan_.slots[0].laid
-    assert first is not None
-    merged = pikepdf.open(io.BytesIO(first.pdf))
-    for slot in plan_.slots[1:]:
-        assert slot.laid is not None
-        with pikepdf.open(io.BytesIO(slot.laid.pdf)) as source:
-            for page in source.pages:  # append(), not extend(): no warning about dropped named destinations
-                merged.pages.append(page)
-    with pikepdf.open(io.BytesIO(folios)) as sheet:
-        for index, page in enumerate(merged.pages):
-            if folio_pages[index]:
-                _overlay(merged, page, sheet.pages[index], pikepdf.Name(f"/Folio{index + 1}"))
-    _one_tag_per_font_program(merged)
-    _rebuild_outline(merged, plan_)
-    out = io.BytesIO()
-    # Deterministic /ID: the same units give the same bytes. The pdf stage compresses, once.
-    merged.save(out, compress_streams=False, deterministic_id=True)
-    return out.getvalue()
-
-
-def _overlay(document: Any, page: Any, other: Any, name: Any) -> None:
-    """Draw `other` (same page size) over `page` under a stable name: pikepdf's add_overlay picks random
-    resource names, and the same input must give the same bytes."""
-    import pikepdf
-
-    form = document.copy_foreign(other.as_form_xobject())
-    page.add_resource(form, pikepdf.Name.XObject, name)
-    page.contents_add(document.make_stream(b"q\n"), prepend=True)
-    page.contents_add(document.make_stream(b"Q\nq " + bytes(name) + b" Do Q\n"))
-
-
-SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
-
-
-def _one_tag_per_font_program(document: Any) -> None:
-    """Each unit embeds its own subset of a font, and WeasyPrint tags a subset from the font's name,
-    so different programs came out under one `ABCDEF+Name` (ISO 32000-1 §9.6.4 wants a tag per subset;
-    a RIP caching fonts by name prints wrong glyphs). The tag is derived from the program's bytes
-    instead, and identical programs (the same glyphs used in two units) are stored once."""
-    import pikepdf
-
-    programs: dict[str, Any] = {}  # digest → the first stream holding that program
-    for font in [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary)
-                 and obj.get("/Type") == pikepdf.Name.Font and "/BaseFont" in obj]:
-        descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-        descriptor = descendant.get("/FontDescriptor") or pikepdf.Dictionary()
-        key = next((k for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
-        if key is None or not SUBSET_TAG.match(str(descriptor.get("/FontName", ""))):
-            continue  # not an embedded subset: its name is the font's own
-        data = descriptor[key].read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        descriptor[key] = programs.setdefault(digest, descriptor[key])
-        tag = _subset_tag(digest)
-        for holder, field_name in ((descriptor, "/FontName"), (descendant, "/BaseFont"), (font, "/BaseFont")):
-            holder[field_name] = pikepdf.Name(SUBSET_TAG.sub(f"/{tag}+", str(holder[field_name])))
-
-
-def _subset_tag(digest: str) -> str:
-    """Six capital letters from a hex digest (26**6 tags: two programs of one font do not meet)."""
-    number = int(digest[:16], 16)
-    letters = []
-    for _ in range(6):
-        number, rest = divmod(number, 26)
-        letters.append(chr(ord("A") + rest))
-    return "".join(letters)
-
-
-def _rebuild_outline(document: Any, plan_: Plan) -> None:
-    """Bookmarks from every unit, nested by level, pointing at their pages in the assembled order."""
-    from pikepdf import OutlineItem
-
-    page = 0
-    stack: list[tuple[int, Any]] = []
-    with document.open_outline() as outline:
-        outline.root.clear()
-        for slot in plan_.slots:
-            assert slot.laid is not None
-            for marks in slot.laid.bookmarks:
-                for level, label in marks:
-                    item = OutlineItem(label, page)
-                    while stack and stack[-1][0] >= level:
-                        stack.pop()
-                    (stack[-1][1].children if stack else outline.root).append(item)
-                    stack.append((level, item))
-                page += 1
-
-
-def folio_sheet_html(numbered: list[bool]) -> str:
-    """One empty page per page of the document; numbered ones show the theme's folio."""
-    pages = "".join(f'<div class="folio-page{"" if number else " folio-none"}"></div>' for number in numbered)
-    return f'<html class="variant-print folio-sheet"><body>{pages}</body></html>'
-
-
-FOLIO_SHEET_CSS = """
-.folio-page { break-after: page; height: 1px; }
-.folio-none { page: folio-none; }
-@page folio-none { @bottom-left { content: none; } @bottom-right { content: none; } }
-@page { background: none; @top-left { content: none; } @top-right { content: none; } }
-"""
+def _to_lay_out(unit: Unit, lead: bool, start_left: bool, laid_for: Any) -> tuple[int, bool, bool]:
+    """A unit placed on a left-hand page is laid out for a right-hand one first: it can usually be
+    shifted there unchanged (toolkit/sides.py); it is laid out for the left side only when it cannot."""
+    if start_left and not lead and laid_for(unit, False, False) is None:
+        return (unit.index, False, False)
+    return (unit.index, lead, start_left)
 
 
 class Assembler:
@@ -431,7 +363,19 @@ class Assembler:
         self.stats = {"units": len(self.units), "rendered": 0, "cached": 0}
 
     def laid_for(self, unit: Any, lead: bool, start_left: bool) -> Laid | None:
-        return self.forms.get((unit.index, lead, start_left))
+        """The unit laid out in this form, or laid out for a right-hand page when it goes on a left one
+        and can be shifted there."""
+        laid = self.forms.get((unit.index, lead, start_left))
+        if laid is None and start_left and not lead:
+            recto = self.forms.get((unit.index, False, False))
+            if recto is not None and recto.mirror is not None:
+                return recto.on_other_side()
+        return laid
+
+    def key_of(self, slot: Placed) -> str:
+        if slot.laid is not None and slot.laid.shifted:
+            return self.keys[(slot.unit.index, False, False)] + "-on-the-left"
+        return self.keys[(slot.unit.index, slot.lead, slot.start_left)]
 
     def job(self, unit: Any, lead: bool, start_left: bool, page_numbers: dict[str, int] | None = None) -> Job:
         css = (START_LEFT if start_left else "") + NO_FOLIOS
@@ -501,7 +445,7 @@ class Assembler:
         assert the_plan is not None
         # The folio sheet is laid out in a worker while this process lays out the contents: their
         # numbers rarely change the contents' length, hence the pages to number.
-        early = self._folio_job(self._numbered_pages(the_plan))
+        early = self._folio_job(the_plan)
         has_contents = any(slot.unit is not None and slot.unit.layout == "contents" for slot in the_plan.slots)
         speculative = (self.executor().submit(_lay_out, early)
                        if has_contents and self.cache.get(early.key) is None else None)
@@ -509,13 +453,12 @@ class Assembler:
         self._write_guesses(the_plan)
         self.leads = {self.anchors[id(slot.unit.first)] for slot in the_plan.slots if slot.lead}
         self.tight = [part.id for slot in the_plan.slots if slot.laid.tight for part in slot.unit.parts]
-        numbered = self._numbered_pages(the_plan)
-        folio_job = self._folio_job(numbered)
+        folio_job = self._folio_job(the_plan)
         pdf = merge(the_plan, self._folio_sheet(folio_job, speculative if folio_job.key == early.key else None).pdf,
-                    numbered)
+                    self._numbered_pages(the_plan))
         # The file's identity comes from its inputs (the units' keys), not from the bytes laid out:
         # WeasyPrint writes a random DocumentID in each unit, so cold and warm caches would differ.
-        keys = [self.keys[(slot.unit.index, slot.lead, slot.start_left)] for slot in the_plan.slots] + [folio_job.key]
+        keys = [self.key_of(slot) for slot in the_plan.slots] + [folio_job.key]
         self.identity = hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32].encode()
         return pdf, [anchors for slot in the_plan.slots for anchors in slot.laid.anchors]
 
@@ -527,14 +470,27 @@ class Assembler:
             changed = False
             for slot in the_plan.slots:
                 if slot.unit is not None and slot.unit.layout == "contents":
-                    form = (slot.unit.index, slot.lead, slot.start_left)
-                    self.lay_out({form: self.job(slot.unit, slot.lead, slot.start_left, page_numbers=numbers)})
-                    changed |= self.forms[form].pages != slot.laid.pages
-                    slot.laid = self.forms[form]
+                    laid = self._numbered_contents(slot, numbers)
+                    changed |= laid.pages != slot.laid.pages
+                    slot.laid = laid
             if not changed:
                 break
             the_plan = plan(self.units, self.laid_for) or the_plan
         return the_plan
+
+    def _numbered_contents(self, slot: Placed, numbers: dict[str, int]) -> Laid:
+        """The contents with these numbers, in the form of its slot: laid out for a right-hand page and
+        shifted when the unnumbered one was (and the numbered one can be), else for its own side."""
+        unit = slot.unit
+        assert unit is not None and slot.laid is not None
+        if slot.laid.shifted:
+            self.lay_out({(unit.index, False, False): self.job(unit, False, False, numbers)})
+            laid = self.laid_for(unit, slot.lead, slot.start_left)
+            if laid is not None:
+                return laid
+        form = (unit.index, slot.lead, slot.start_left)
+        self.lay_out({form: self.job(unit, slot.lead, slot.start_left, numbers)})
+        return self.forms[form]
 
     def _numbered_pages(self, the_plan: Plan) -> list[bool]:
         return [self._numbered(slot, index) for slot in the_plan.slots for index in range(slot.laid.pages)]
@@ -554,11 +510,12 @@ class Assembler:
             return False
         return slot.unit.layout not in ("cover", "back-cover")
 
-    def _folio_job(self, numbered: list[bool]) -> Job:
-        # Laid out like a unit.
-        html = folio_sheet_html(numbered)
+    def _folio_job(self, the_plan: Plan) -> Job:
+        # Laid out like a unit, keeping its margin boxes.
+        texts = [slot.laid.margin_texts(index) for slot in the_plan.slots for index in range(slot.laid.pages)]
+        html, css = folio_sheet(self._numbered_pages(the_plan), texts)
         return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                   self.variant, FOLIO_SHEET_CSS, job_key(html, FOLIO_SHEET_CSS, self.variant, self.theme_files))
+                   self.variant, css, job_key(html, css, self.variant, self.theme_files), margin_texts=False)
 
     def _read_guesses(self) -> dict[int, tuple[bool, bool]]:
         """The forms of the previous build (only a guess: a wrong one costs a wave of layout)."""

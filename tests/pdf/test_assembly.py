@@ -370,3 +370,55 @@ def test_a_rebuild_with_nothing_changed_lays_nothing_out(content, tmp_path_facto
         builder.close()
     assert builder.last_assembly["rendered"] == 0 and calls == [], [job.html[:80] for job in calls]
     assert first.path.read_bytes() == second.path.read_bytes()
+
+
+# ---------------------------------------------------------------- sides
+
+
+def placed_words(page) -> list[tuple[str, float, float]]:
+    return [(word[4], word[0], word[1]) for word in page.get_text("words")]
+
+
+def unmatched(words: list[tuple[str, float, float]], expected: list[tuple[str, float, float]]) -> list:
+    """The expected words with no word of the same text within half a point of their place."""
+    left = list(words)
+    missing = []
+    for text, x, y in expected:
+        match = next((w for w in left if w[0] == text and abs(w[1] - x) <= 0.5 and abs(w[2] - y) <= 0.5), None)
+        if match is None:
+            missing.append((text, round(x, 1), round(y, 1)))
+        else:
+            left.remove(match)
+    return missing + [("extra", *word) for word in left]
+
+
+def test_the_parts_build_prints_every_word_where_the_single_pass_does(parts_build, single_pass_build) -> None:
+    """Units placed on a left-hand page after being laid out for a right-hand one, and running heads
+    drawn by the folio sheet: every word (running heads and folios too) at its single-pass place."""
+    import pymupdf
+
+    parts, single = pymupdf.open(parts_build[0]["print"].path), pymupdf.open(single_pass_build.path)
+    assert parts.page_count == single.page_count
+    for number, (mine, reference) in enumerate(zip(parts, single), start=1):
+        wrong = unmatched(placed_words(mine), placed_words(reference))
+        assert not wrong, (number, wrong[:4])
+
+
+def test_a_unit_on_a_left_hand_page_is_its_right_hand_layout_shifted(content, parts_build, tmp_path) -> None:
+    """Each unit is laid out once: one that lands on a left-hand page is not laid out for it again
+    (only a chapter's lead page is another layout)."""
+    from toolkit.build import Builder
+    from toolkit.parts import plan
+
+    builder = Builder(content=content, out=tmp_path, executor=ProcessPoolExecutor(max_workers=1))
+    try:
+        publication, theme, _ = builder.load(NAME)
+        assembler = builder.assembler(publication, theme, "print")
+        assembler.run()
+    finally:
+        builder.close()
+    the_plan = plan(assembler.units, assembler.laid_for)
+    shifted = [slot.unit.layout for slot in the_plan.slots if slot.laid.shifted]
+    assert "contents" in shifted and "page" in shifted, shifted  # the contents lands on page 2
+    laid_for_the_left = [form for form in assembler.forms if form[0] is not None and form[2] and not form[1]]
+    assert laid_for_the_left == []
