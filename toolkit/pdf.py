@@ -80,7 +80,7 @@ def _insert_blanks(document: Any, blanks: int, before_last: bool, model: bytes |
         return
     at = len(document.pages) - 1 if before_last else len(document.pages)
     if model is not None:
-        from .parts import _one_tag_per_font_program
+        from .merge import _one_tag_per_font_program
 
         with pikepdf.open(io.BytesIO(model)) as source:
             for offset in range(blanks):  # page `at + offset + 1` is a right-hand page when odd
