@@ -6,6 +6,9 @@ WeasyPrint 70 tags the flow well but leaves these, fixed here for any content:
   such as a press contact) joins the tree once, at its end, and its repeats become artifacts whose
   links point to the one tagged copy;
 - a link annotation sits under the Span or NonStruct of the text inside the link: it moves to its Link;
+  a Link inside a Link (an `a::after`) becomes part of the outer one;
+- every box inside a link (a span, each <wbr> of an address) has its own annotation: one inside
+  another of the same Link on its page is dropped (one tab stop per link and line);
 - heading levels follow the outline (an H3 right after an H1 is an H2 for a screen reader);
 - header cells get /Scope (Column in a header row, Row otherwise);
 - `/Contents` of each link is the link's visible text (`link_descriptions`, a WeasyPrint finisher,

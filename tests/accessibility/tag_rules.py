@@ -38,6 +38,7 @@ def all_findings(path: Path) -> dict[str, list[str]]:
             "text tagged or artifact": untagged_text(pdf, tree),
             "links under Link": link_parents(pdf, tree),
             "no link in a link": nested_links(tree),
+            "one annotation per link and line": nested_annotations(pdf),
             "link text": link_texts(pdf),
             "heading order": heading_order(tree),
             "headings not empty": empty_headings(tree),
@@ -109,6 +110,30 @@ def nested_links(tree: list[Any]) -> list[str]:
             node = node.get("/P")
         return False
     return [f"Link inside a Link" for e in tree if e.S == Name.Link and inside_link(e)]
+
+
+def nested_annotations(pdf: Any) -> list[str]:
+    """No link annotation lies inside another to the same target on its page: a keyboard user tabs
+    once per link and line (WeasyPrint writes one per box inside the link: a span, each <wbr>)."""
+    def rect(annotation: Any) -> tuple[float, ...]:
+        x1, y1, x2, y2 = (float(v) for v in annotation.Rect)
+        return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+    def target(annotation: Any) -> str:
+        action = annotation.get("/A")
+        return repr(action.get("/URI") if isinstance(action, Dictionary) and "/URI" in action
+                    else annotation.get("/Dest", action))
+
+    findings = []
+    for index, page in enumerate(pdf.pages):
+        links = [a for a in page.obj.get("/Annots", []) if a.get("/Subtype") == Name.Link]
+        for a in links:
+            ra = rect(a)
+            if any(b.objgen != a.objgen and target(b) == target(a) and all(
+                    (ra[i] >= rb[i] - 0.5) if i < 2 else (ra[i] <= rb[i] + 0.5) for i in range(4))
+                   for b in links for rb in [rect(b)]):
+                findings.append(f"page {index + 1}: a link annotation inside another to {target(a)}")
+    return findings
 
 
 def link_texts(pdf: Any) -> list[str]:
