@@ -27,6 +27,12 @@ def _report_problems(error: ContentError) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Build print-ready and screen PDFs from YAML + Markdown publications."""
+    import os
+
+    from .deadline import ENV, limit_problem
+
+    if os.environ.get(ENV) and (problem := limit_problem(os.environ[ENV])):
+        raise click.UsageError(problem)
 
 
 @main.command("list")
