@@ -27,6 +27,12 @@ def _report_problems(error: ContentError) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Build print-ready and screen PDFs from YAML + Markdown publications."""
+    import os
+
+    from .deadline import ENV, limit_problem
+
+    if os.environ.get(ENV) and (problem := limit_problem(os.environ[ENV])):
+        raise click.UsageError(problem)
 
 
 @main.command("list")
@@ -244,10 +250,14 @@ def _pages_option(ctx: click.Context, param: click.Parameter, value: str | None)
     return _page_range(value)
 
 
-def _check_publication(content: Path, publication: str) -> None:
-    """A publication name that is not there is said at once, with the known ones."""
-    from .build import publication_names
+def _check_publication(content: Path, publication: str, theme: str | None = None) -> None:
+    """A publication name that is not there is said at once, with the known ones; a path given for a
+    name (`../x`) is refused before anything is read or watched outside content/ and layouts/."""
+    from .build import name_problems, publication_names
 
+    if refused := name_problems(content, publication, [], theme):
+        _report_problems(ContentError(refused))
+        sys.exit(1)
     if not (content / publication / "publication.yaml").is_file():
         known = ", ".join(publication_names(content)) or "none"
         raise click.ClickException(f"no publication '{publication}' in {content} (known: {known})")
@@ -272,7 +282,7 @@ def preview(publication: str, variant: str, pages: list[int] | None, out: Path, 
     from .build import Builder, RenderError
     from .preview import write_previews
 
-    _check_publication(content, publication)
+    _check_publication(content, publication, theme)
     # Previews keep a frame where a photo has no file yet, so designers can plan the page; their PDF is
     # written beside the final one (-preview.pdf).
     builder = Builder(content=content, out=out, theme_override=theme, layouts=layouts, photo_frames=True)

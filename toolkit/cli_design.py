@@ -77,7 +77,7 @@ def watch(publication: str, variant: str, pages: list[int] | None, out: Path, co
     from .build import Builder
     from .watch import watch as run, watched_paths
 
-    _check_publication(content, publication)
+    _check_publication(content, publication, theme)
     builder = Builder(content=content, out=out, theme_override=theme)
     watched = ", ".join(_short(p) for p in watched_paths(builder, publication))
     click.echo(f"watching {watched} — Ctrl-C to stop")

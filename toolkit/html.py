@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from markupsafe import Markup
 
 from . import markdown
+from .deadline import ENV as TIME_LIMIT_ENV, TimeLimit, block_being_rendered, interrupted_in_template, time_limit
 from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
@@ -381,7 +382,8 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         **(extra_context or {}),
     }
     try:
-        html = env.get_template("document.html").render(context)
+        with time_limit():
+            html = env.get_template("document.html").render(context)
     except TemplateSyntaxError as error:
         raise ContentError([Problem(error.filename or error.name or "template", error.lineno,
                                     f"template syntax: {error.message}")])
@@ -408,11 +410,24 @@ def template_problem(error: Exception, theme: Theme, overrides: list[Path]) -> P
     if isinstance(error, TemplateNotFound):
         folders = ", ".join(str(p) for p in search_path(theme, overrides))
         return Problem(*where, f"template '{error.name}' not found (searched {folders})")
+    if isinstance(error, TimeLimit):
+        return slow_rendering_problem(error, where)
     if isinstance(error, RecursionError):
         return Problem(*where, "template error: a template or macro calls itself without end (RecursionError)")
     reason = str(error).splitlines()[0] if str(error) else ""
     return Problem(*where, f"template error: {reason} ({type(error).__name__})" if reason
                    else f"template error: {type(error).__name__}")
+
+
+def slow_rendering_problem(error: TimeLimit, where: tuple[Path | str, int]) -> Problem:
+    """Past the time limit: at the template line when a loop of the template ran on, else at the block
+    whose content was being turned into HTML."""
+    block = None if interrupted_in_template(error) else block_being_rendered(error)
+    if block is None:
+        return Problem(*where, f"template: rendering {error} (the time limit, {TIME_LIMIT_ENV}): a loop of the "
+                               "template runs too long; loop over the content given, not over large ranges")
+    return Problem(*block._where, f"turning this block into HTML {error} (the time limit, {TIME_LIMIT_ENV}): "
+                                  f"split it into smaller blocks or parts, or raise {TIME_LIMIT_ENV}")
 
 
 def _unit_anchors(parts: list[Part], anchors: dict[int, str]) -> set[str]:

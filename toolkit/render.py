@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .deadline import ENV as TIME_LIMIT_ENV, TimeLimit, time_limit
 from .errors import Problem
 from .grid import on_grid
 from .lean_styles import lean_html
@@ -111,7 +112,7 @@ class Renderer:
         # A fresh image cache per document: WeasyPrint replaces a cached image's data by its downsampled
         # copy when it writes a document where the image is printed small, keeping the original size,
         # so a later document printing it larger got the small copy's pixels under the large size.
-        with font_face_reasons(self.refused), renderer_failures(), on_grid():
+        with font_face_reasons(self.refused), renderer_failures(), on_grid(), time_limit():
             # lean_html: six pseudo-element styles fewer per table cell (the memory of a long table).
             return lean_html(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,
@@ -150,6 +151,19 @@ class RendererFailure(Exception):
                        "until it is fixed; please report it with this publication")
 
 
+class LayoutTimeLimit(RendererFailure):
+    """The layout went past its time limit (toolkit/deadline.py): `detail` is the limit in seconds."""
+
+    def problem(self, root: Path, fallback: Path) -> Problem:
+        path, _, line = self.where.rpartition(":")
+        located = bool(path) and line.isdigit()
+        what = "the block at this line" if located and line != "1" else "this part"
+        return Problem(root / path if located else fallback, int(line) if located else 0,
+                       f"laying out took more than {float(self.detail):g} s (the time limit of one layout, "
+                       f"{TIME_LIMIT_ENV}) while at {what}; nothing was written: split the part or the table, "
+                       f"or raise {TIME_LIMIT_ENV} (seconds, 0 for no limit)")
+
+
 # Local variables of WeasyPrint's layout and drawing functions: the box being processed, and the
 # root box with the place where the page being made resumes (a failure between boxes).
 BOX_NAMES = ("box", "child", "new_box", "table", "line", "page")
@@ -165,6 +179,9 @@ def renderer_failures() -> Iterator[None]:
         yield
     except RefusedResource:
         raise
+    except TimeLimit as error:
+        where = _failing_source(error) or _styled_source(error)
+        raise LayoutTimeLimit(where, str(error.seconds)) from error
     except Exception as error:
         detail = f"{type(error).__name__}{': ' if str(error) else ''}{str(error)[:200]}"
         raise RendererFailure(_failing_source(error), detail) from error
@@ -179,6 +196,18 @@ def _failing_source(error: BaseException) -> str:
         for box_name, resume_name in RESUME_NAMES:
             if source := _resumed_source(names.get(box_name), names.get(resume_name)):
                 return source
+    return ""
+
+
+def _styled_source(error: BaseException) -> str:
+    """Before any box exists (styles being computed), the element being styled: the nearest
+    `data-source` among it and its ancestors (cssselect2's element wrappers know their parent)."""
+    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
+        element = frame.f_locals.get("element")
+        while element is not None and hasattr(element, "etree_element"):
+            if source := element.etree_element.get("data-source"):
+                return str(source)
+            element = element.parent
     return ""
 
 

@@ -91,3 +91,22 @@ def test_a_relative_content_folder_builds(tmp_path, monkeypatch) -> None:
                                        "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sortie" / "communique-2024" / "communique-2024-screen.pdf").is_file()
+
+
+@pytest.mark.parametrize("command, refused", [
+    (["watch", "../outside"], "content: error: publication '../outside' is not a name"),
+    (["preview", "../outside", "--variant", "screen"], "content: error: publication '../outside' is not a name"),
+    (["watch", "pub", "--theme", "../../outside"], "layouts: error: theme '../../outside' is not a name"),
+    (["preview", "pub", "--theme", "../../outside"], "layouts: error: theme '../../outside' is not a name"),
+])
+def test_watch_and_preview_take_names(tmp_path, project, command, refused) -> None:
+    """`watch ../outside` used to watch (and build) the folder beside content/ for ever. Run as a process
+    with a time-out: a regression must fail, not hang the suite."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "toolkit", *command, "--content", str(tmp_path / "content"),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert refused in done.stderr and "Traceback" not in done.stderr
+    assert written(tmp_path) == [] and not (tmp_path / "out").exists()

@@ -1,0 +1,122 @@
+"""Bounded time: a template loop or a part that would keep the build busy for hours stops at the time
+limit (TOOLKIT_TIME_LIMIT, toolkit/deadline.py) with a located `file:line: error:` naming the template
+line or the block being laid out (docs/security.md, "Time limits"). The tests set a small limit."""
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from test_hostile_content import FRONT, META, build, publication
+from toolkit.build import Builder
+from toolkit.cli import main
+from toolkit.deadline import TimeLimit, time_limit
+
+ENDLESS_LOOP = "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}"
+
+
+def rows(count: int) -> str:
+    return "| N° | Projet | Montant |\n|---|---|---:|\n" + "".join(
+        f"| {n} | Projet numéro {n} de rénovation urbaine | {n * 7 % 1000},5 |\n" for n in range(1, count + 1))
+
+
+def timed(outcome_of, most: float):
+    started = time.perf_counter()
+    outcome = outcome_of()
+    assert time.perf_counter() - started < most, "the limit did not stop the work in time"
+    return outcome
+
+
+@pytest.mark.parametrize("template, line", [
+    ("mine/document.html", 2),
+    ("mine/blocks/quote.html", 3),
+])
+def test_an_endless_template_loop_stops_at_its_line(tmp_path, monkeypatch, template, line) -> None:
+    monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "1")
+    files = {"mine/document.html": f"<html><body>\n<p>{ENDLESS_LOOP}</p>\n</body></html>\n"} \
+        if template.endswith("document.html") else \
+        {"mine/blocks/quote.html": f"<blockquote>\n{{{{ block.text }}}}\n{ENDLESS_LOOP}\n</blockquote>\n"}
+    root = publication(tmp_path, FRONT + "::: quote\ntext: Bonjour\n:::\n", meta=META + "layouts: mine\n",
+                       files=files)
+    outcome = timed(lambda: build(root, monkeypatch), 15)
+    assert outcome.error is not None
+    [message] = outcome.messages()
+    assert message.endswith(f"{template}:{line}: error: template: rendering took more than 1 s (the time limit, "
+                            "TOOLKIT_TIME_LIMIT): a loop of the template runs too long; loop over the content "
+                            "given, not over large ranges"), message
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_layout_past_the_limit_names_the_block(tmp_path, monkeypatch) -> None:
+    """The screen file is laid out whole in this process: the limit stops WeasyPrint inside the table."""
+    monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "4")  # the HTML is made in about a second, the layout in 20
+    root = publication(tmp_path, FRONT + "Texte.\n\n::: table\ntitle: Liste\n---\n" + rows(1500) + ":::\n")
+    outcome = timed(lambda: build(root, monkeypatch), 30)
+    assert outcome.error is not None
+    [message] = outcome.messages()
+    assert message.startswith("sections/01.md:9: error: laying out took more than 4 s (the time limit of one "
+                              "layout, TOOLKIT_TIME_LIMIT) while at the block at this line; nothing was written"), message
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_unit_past_the_limit_in_a_worker_names_its_part(tmp_path, monkeypatch) -> None:
+    """In a parts build (print) units are laid out in worker processes: the limit holds there too."""
+    monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "4")
+    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "cache"))
+    chapter = "---\ntitle: Chapitre {n}\nlayout: chapter\n---\nTexte {n}.\n"
+    parts = {f"sections/0{n}.md": chapter.format(n=n) for n in range(2, 5)}
+    parts["sections/03.md"] += "\n" + rows(1500)
+    root = publication(tmp_path, chapter.format(n=1), files=parts,
+                       meta=META.replace("parts: [01.md]", "parts: [01.md, 02.md, 03.md, 04.md]"))
+    builder = Builder(content=root.parent, out=tmp_path / "out")
+    try:
+        from toolkit.errors import ContentError
+        with pytest.raises(ContentError) as raised:
+            timed(lambda: builder.build("pub", "print"), 60)
+    finally:
+        builder.close()
+    [problem] = raised.value.problems
+    assert str(problem).startswith(f"{root}/sections/03.md:1: error: laying out took more than 4 s (the time limit of one layout, "
+                                 "TOOLKIT_TIME_LIMIT) while at this part; nothing was written"), str(problem)
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_block_too_long_to_turn_into_html_is_named(tmp_path, monkeypatch) -> None:
+    """Time spent on the content (Markdown of a huge table) is the block's, not the template's."""
+    monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "0.3")
+    root = publication(tmp_path, FRONT + "Texte.\n\n::: table\ntitle: Liste\n---\n" + rows(3000) + ":::\n")
+    outcome = timed(lambda: build(root, monkeypatch), 30)
+    assert outcome.error is not None
+    [message] = outcome.messages()
+    assert message == ("sections/01.md:9: error: turning this block into HTML took more than 0.3 s (the time "
+                       "limit, TOOLKIT_TIME_LIMIT): split it into smaller blocks or parts, or raise TOOLKIT_TIME_LIMIT")
+
+
+def test_an_invalid_limit_is_refused_by_the_command_line(tmp_path, monkeypatch) -> None:
+    root = publication(tmp_path, FRONT + "Texte.\n")
+    result = CliRunner().invoke(main, ["build", "pub", "--content", str(root.parent), "--out", str(tmp_path / "out")],
+                                env={"TOOLKIT_TIME_LIMIT": "beaucoup"})
+    assert result.exit_code == 2, result.output
+    assert "TOOLKIT_TIME_LIMIT='beaucoup' is not a number of seconds (e.g. 600; 0 for no limit)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_limit_gives_back_a_timer_set_before() -> None:
+    """A timer of the caller (a test runner's time-out) goes on after the limited work."""
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.6)
+        with time_limit(5):
+            pass
+        with pytest.raises(TimeLimit):
+            with time_limit(0.05):
+                while True:
+                    pass
+        time.sleep(0.8)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,107 @@
+"""Time limits: a template loop or a part that would keep the build busy for hours stops instead.
+
+Template rendering and each WeasyPrint layout (the whole file, or one unit of a parts build in its
+worker) get `TOOLKIT_TIME_LIMIT` seconds each (default 1800: a 10 000-row table lays out in a few
+minutes). When the time is up, `TimeLimit` is raised where the work is, so that the caller can name
+the template line or the block being laid out.
+
+The limit is a timer signal, so it holds in the main thread of a process (the command line, the
+workers of a parts build); a build run from another thread (a Dask worker) has none.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+ENV = "TOOLKIT_TIME_LIMIT"
+DEFAULT_SECONDS = 1800.0
+# Once the time is up, the signal comes back this often: code that catches every exception (WeasyPrint
+# does, around images and fonts) cannot swallow the limit for good.
+REPEAT_SECONDS = 2.0
+
+
+class TimeLimit(Exception):
+    """The work went past its time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"took more than {seconds:g} s")
+        self.seconds = seconds
+
+
+def limit_seconds() -> float:
+    """The limit in seconds from TOOLKIT_TIME_LIMIT (0: none); the default when unset or not a number."""
+    try:
+        seconds = float(os.environ.get(ENV) or DEFAULT_SECONDS)
+    except ValueError:
+        return DEFAULT_SECONDS
+    return seconds if seconds == seconds else DEFAULT_SECONDS  # NaN
+
+
+def limit_problem(value: str) -> str:
+    """What is wrong with a TOOLKIT_TIME_LIMIT value, '' when it is a number of seconds."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if seconds != seconds or seconds < 0 or seconds == float("inf"):
+        return f"{ENV}={value[:40]!r} is not a number of seconds (e.g. 600; 0 for no limit)"
+    return ""
+
+
+@contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise TimeLimit in the code run inside once `seconds` (default: TOOLKIT_TIME_LIMIT) have passed."""
+    seconds = limit_seconds() if seconds is None else seconds
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        if not isinstance(sys.exc_info()[1], TimeLimit):  # not while the limit is being reported
+            raise TimeLimit(seconds)
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expired)
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:  # a timer set by someone else goes on with what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - started), 0.001), outer[1])
+
+
+PACKAGE = str(Path(__file__).parent)
+# The html stage's own code (its sandbox, its helpers) runs for the templates, the signal handler for
+# no one: neither side.
+NEITHER_SIDE = (str(Path(__file__).parent / "html.py"), __file__)
+
+
+def interrupted_in_template(error: TimeLimit) -> bool:
+    """Whether the time ran out in a template's own code (a loop), rather than in the toolkit turning a
+    block of content into HTML (Markdown, typography, charts of a huge block): the innermost frame of
+    either kind says."""
+    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".html"):
+            return True
+        if filename.startswith(PACKAGE) and filename not in NEITHER_SIDE:
+            return False
+    return True
+
+
+def block_being_rendered(error: TimeLimit) -> Any:
+    """The innermost content block (a local named `block` with its place) the interrupted code held."""
+    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
+        block = frame.f_locals.get("block")
+        if getattr(block, "_where", None):
+            return block
+    return None
