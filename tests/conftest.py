@@ -38,3 +38,13 @@ def press_release(builder):
 def annual_report(builder):
     """Both variants of the annual report: {variant: BuildResult}."""
     return {variant: builder.build("rapport-annuel-2023", variant) for variant in ("print", "screen")}
+
+
+@pytest.fixture(scope="session")
+def corpus_builds(make_builder):
+    """The test corpus's press release and report (tests/corpus), both variants: {(name, variant): BuildResult}."""
+    from pathlib import Path
+
+    corpus = make_builder("corpus", content=Path(__file__).parent / "corpus")
+    return {(name, variant): corpus.build(name, variant)
+            for name in ("corpus-communique", "corpus-rapport") for variant in ("print", "screen")}

@@ -18,6 +18,7 @@ from .grid import on_grid
 from .lean_styles import lean_html
 from .resources import MAX_RESOURCE_BYTES
 from .theme import Theme
+from .typography import without_page_turn_hyphens
 
 # Print: PDF/X-4 with the CMYK output intent; screen: tagged PDF/UA-1.
 VARIANT_OPTIONS: dict[str, dict[str, Any]] = {
@@ -112,12 +113,16 @@ class Renderer:
         # A fresh image cache per document: WeasyPrint replaces a cached image's data by its downsampled
         # copy when it writes a document where the image is printed small, keeping the original size,
         # so a later document printing it larger got the small copy's pixels under the large size.
-        with font_face_reasons(self.refused), renderer_failures(), on_grid(), time_limit():
+        def lay_out(text: str) -> Any:
             # lean_html: six pseudo-element styles fewer per table cell (the memory of a long table).
-            return lean_html(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
+            return lean_html(string=text, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=self.font_config,
                 color_profiles=self._color_profiles.setdefault(variant, {}), cache={},
                 **_layout_options(variant))
+
+        with font_face_reasons(self.refused), renderer_failures(), on_grid(), time_limit():
+            # In print, no page ends with a word hyphenated across the turn (the screen file scrolls).
+            return without_page_turn_hyphens(lay_out, html) if variant == "print" else lay_out(html)
 
     def write_pdf(self, document: Any, variant: str, identifier: bytes, finisher: Any = None) -> bytes:
         """An uncompressed PDF: the pdf stage compresses every file once, at the end. Compressing each

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from html import escape, unescape
-from typing import Any
+from typing import Any, Callable
 
 NNBSP = "\u202f"  # narrow no-break space: before : ; ! ? and inside « »
 NBSP = "\u00a0"   # no-break space: between a number and its unit, a day and its month
@@ -323,3 +323,70 @@ def typed_in_capitals(text: str | None) -> bool:
     """A heading typed all in capitals (not an acronym alone): the theme sets capitals per level."""
     words = re.findall(r"[^\W\d_]{2,}", re.sub(r"<[^>]*>", "", text or ""))
     return len(words) >= 2 and all(word.isupper() for word in words)
+
+
+# ---------------------------------------------------------------- page turns
+
+# A word hyphenated at the foot of a page is read in two halves a page turn apart. WeasyPrint has no
+# `hyphenate-limit-last`: after the layout, the words cut there are kept whole (span.whole, not
+# hyphenated) and the text laid out again, a few times at most (keeping a word whole moves the lines
+# after it, which may cut another).
+PAGE_TURN_TRIES = 3
+WHOLE_CLASS = "whole"
+_NOT_PROSE = re.compile(r"<(/?)(svg|style|script|title|textarea|code|pre|math)\b", re.IGNORECASE)
+
+
+def without_page_turn_hyphens(lay_out: Callable[[str], Any], html: str) -> Any:
+    """`lay_out(html)`, again with the words cut across a page turn kept whole, until none is."""
+    document = lay_out(html)
+    kept: set[str] = set()
+    for _ in range(PAGE_TURN_TRIES):
+        words = page_turn_words(document.pages, html) - kept
+        if not words:
+            break
+        kept |= words
+        document = lay_out(keep_whole(html, kept))
+    return document
+
+
+def page_turn_words(pages: list[Any], html: str) -> set[str]:
+    """The words WeasyPrint hyphenated on the last line of a page (their end opens the next page);
+    a line ending with a hyphen the writer typed (the word is not in the source without it) is not one."""
+    words = set()
+    for page, following in zip(pages, pages[1:]):
+        last, first = _flow_texts(page._page_box, last=True), _flow_texts(following._page_box, last=False)
+        head = re.search(r"(\w+)-$", last.text) if last is not None else None
+        tail = re.match(r"\w+", first.text) if first is not None else None
+        if head and tail and re.search(rf"(?<![\w-]){head.group(1)}{tail.group(0)}", html):
+            words.add(head.group(1) + tail.group(0))
+    return words
+
+
+def _flow_texts(box: Any, last: bool) -> Any:
+    """The last (or first) text box of the page's flow: not the running heads, folios or footnotes."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+        return None
+    if isinstance(box, boxes.TextBox):
+        return box if box.text.strip() else None
+    children = list(getattr(box, "children", None) or [])
+    for child in reversed(children) if last else children:
+        found = _flow_texts(child, last)
+        if found is not None:
+            return found
+    return None
+
+
+def keep_whole(html: str, words: set[str]) -> str:
+    """Every occurrence of `words` in the running text wrapped in `span.whole` (hyphens: manual)."""
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, words))) + r")(?![\w-])")
+    pieces = re.split(r"(<[^>]*>)", html)
+    depth = 0
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<"):
+            if (tag := _NOT_PROSE.match(piece)) and not piece.endswith("/>"):
+                depth += -1 if tag.group(1) else 1
+        elif depth == 0 and piece:
+            pieces[index] = pattern.sub(rf'<span class="{WHOLE_CLASS}">\1</span>', piece)
+    return "".join(pieces)

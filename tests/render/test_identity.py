@@ -23,11 +23,9 @@ LOGO_COLOURS = {"#1d2b6b": "theme primary", "#3c9a5f": "not a theme colour", "#f
 
 
 @pytest.fixture(scope="module")
-def corpus_logo_builds(make_builder):
+def corpus_logo_builds(corpus_builds):
     """The corpus's press release (letterhead) and report (covers), both variants."""
-    builder = make_builder("identity-corpus", content=CORPUS)
-    return {(name, variant): builder.build(name, variant)
-            for name in ("corpus-communique", "corpus-rapport") for variant in ("print", "screen")}
+    return corpus_builds
 
 
 def page_colours(pdf: pikepdf.Pdf, index: int) -> list[tuple[str, tuple[float, ...]]]:
