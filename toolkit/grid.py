@@ -84,7 +84,7 @@ def _round_margins(box: Any) -> None:
     for side in ("margin_top", "margin_bottom"):
         value = getattr(box, side)
         if isinstance(value, (int, float)) and value > 0:
-            setattr(box, side, round(value / baseline) * baseline)
+            setattr(box, side, math.floor(value / baseline + 0.5) * baseline)
 
 
 def _grid_percentages(original: Any) -> Any:

@@ -308,8 +308,10 @@ def contents_tree(entries: list[ContentsEntry]) -> list[tuple[ContentsEntry, lis
 
 
 def chapter_numbers(publication: Publication) -> dict[int, int]:
-    """1, 2, 3... for the chapters in reading order, keyed by part identity (openers may print it too)."""
-    chapters = [part for part in publication.parts if part.meta.layout == "chapter"]
+    """1, 2, 3... for the chapters in reading order, keyed by part identity (openers print it too).
+    An edition's regional chapter is an insert without a number: the national chapters keep theirs in
+    every edition, so their openers are the same and editions share their laid-out units."""
+    chapters = [part for part in publication.parts if part.meta.layout == "chapter" and part.origin != "edition"]
     return {id(part): number for number, part in enumerate(chapters, 1)}
 
 
