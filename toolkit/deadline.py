@@ -1,8 +1,8 @@
 """Time limits: a template loop or a part that would keep the build busy for hours stops instead.
 
 Template rendering and each WeasyPrint layout (the whole file, or one unit of a parts build in its
-worker) get `TOOLKIT_TIME_LIMIT` seconds each (default 1800: a 10 000-row table lays out in a few
-minutes). When the time is up, `TimeLimit` is raised where the work is, so that the caller can name
+worker) get `TOOLKIT_TIME_LIMIT` seconds each (default 3600: a 10 000-row table took 28 minutes
+on a loaded two-core machine). When the time is up, `TimeLimit` is raised where the work is, so that the caller can name
 the template line or the block being laid out.
 
 The limit is a timer signal, so it holds in the main thread of a process (the command line, the
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 ENV = "TOOLKIT_TIME_LIMIT"
-DEFAULT_SECONDS = 1800.0
+DEFAULT_SECONDS = 3600.0
 # Once the time is up, the signal comes back this often: code that catches every exception (WeasyPrint
 # does, around images and fonts) cannot swallow the limit for good.
 REPEAT_SECONDS = 2.0

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from .deadline import ENV as TIME_LIMIT_ENV, TimeLimit, time_limit
 from .errors import Problem
 from .grid import on_grid
-from .lean_styles import lean_html
+from .layout_memory import lean_html, release_after_paint
 from .resources import MAX_RESOURCE_BYTES
 from .theme import Theme
 from .typography import without_page_turn_hyphens
@@ -130,6 +130,8 @@ class Renderer:
         the compression of the profile it wrote last in process-wide state, so mixing both settings
         made the same input give other bytes."""
         options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
+        if variant == "print":  # untagged: no page's boxes are read after it is drawn
+            release_after_paint(document)
         with renderer_failures():
             return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=True, **options)
 

@@ -1,4 +1,4 @@
-"""Fewer computed styles per element: what bounds the memory of a long table.
+"""The memory of a long layout (a 10 000-row table appendix): fewer styles, boxes let go once drawn.
 
 WeasyPrint computes, before laying out anything, a style for every element and for every
 pseudo-element a rule of any stylesheet matches. Its user-agent stylesheet has six rules on every
@@ -45,3 +45,24 @@ def lean_html(**kwargs: Any) -> Any:
             return [lean_user_agent_stylesheet(), *super()._ua_stylesheets(forms)[1:]]
 
     return LeanHTML(**kwargs)
+
+
+class _DrawnPage:
+    """What is still read of a page's box tree once it is drawn: its page type (blank or not)."""
+
+    def __init__(self, page_box: Any) -> None:
+        self.page_type = getattr(page_box, "page_type", None)
+
+
+def release_after_paint(document: Any) -> None:
+    """Each page of an untagged file lets its boxes go as soon as it is drawn, instead of all pages
+    keeping them until the file is written: drawing a long table no longer adds to the layout's peak.
+    (A tagged file reads every page's boxes after drawing, for its structure tree: not for it.)"""
+    for page in document.pages:
+        paint = page.paint
+
+        def paint_then_release(stream: Any, scale: float = 1, page: Any = page, paint: Any = paint) -> None:
+            paint(stream, scale)
+            page._page_box = _DrawnPage(page._page_box)
+
+        page.paint = paint_then_release
