@@ -15,7 +15,7 @@ from .editions import apply_edition
 from .errors import ContentError, Problem
 from .messages import did_you_mean
 from .html import assign_anchors, build_html, document_date
-from .pagination import COPYFIT_LAYOUTS, is_runt, openers, tight_css
+from .pagination import Copyfit, openers, tight_css
 from .parts import Assembler, _is_blank, default_executor, split_units, without_cache_folder
 from .models import Publication
 from .paths import CACHE, CONTENT, FONTS, IMAGE_CACHE, LAYOUTS, OUT
@@ -268,62 +268,6 @@ class Builder:
         if publication.meta.layouts:
             folders.append(publication.root / publication.meta.layouts)
         return folders
-
-
-class Copyfit:
-    """The single pass's copyfitting, unit by unit as the parts build's workers decide it: a unit whose
-    last page is a runt is tried tighter; it stays tight when that saved pages, else it is set back."""
-
-    def __init__(self, units: list[Any]) -> None:
-        self.units = [unit for unit in units]
-        self.tight: set[int] = set()
-        self.trying: dict[int, int] = {}  # unit index → its page count before it was tried tighter
-        self.settled: set[int] = set()
-
-    def css(self) -> str:
-        scopes = [f"part-{part.id}" for unit in self.units if unit.index in self.tight for part in unit.parts]
-        return tight_css(scopes) if scopes else ""
-
-    def update(self, document: Any, anchors: dict[int, str], leads: set[str]) -> bool:
-        """Settle the units tried in this pass, try the new runts: whether the CSS changed."""
-        pages = unit_pages(document, self.units, anchors, leads)
-        changed = False
-        for unit in self.units:
-            laid = pages.get(unit.index)
-            if laid is None or unit.index in self.settled or unit.layout not in COPYFIT_LAYOUTS:
-                continue
-            if unit.index in self.trying:
-                if len(laid) >= self.trying.pop(unit.index):
-                    self.tight.discard(unit.index)
-                    changed = True
-                self.settled.add(unit.index)
-            elif is_runt(laid):
-                self.trying[unit.index] = len(laid)
-                self.tight.add(unit.index)
-                changed = True
-            else:
-                self.settled.add(unit.index)
-        return changed
-
-
-def unit_pages(document: Any, units: list[Any], anchors: dict[int, str], leads: set[str]) -> dict[int, list[Any]]:
-    """Each unit's pages in the whole document: from its first part's anchor (or its lead page) to the
-    page before the next unit."""
-    page_of: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            page_of.setdefault(anchor, index)
-    starts = []
-    for unit in units:
-        anchor = anchors[id(unit.first)]
-        starts.append(page_of.get(f"lead-{anchor}" if anchor in leads else anchor, page_of.get(anchor)))
-    found = {}
-    for position, unit in enumerate(units):
-        start = starts[position]
-        end = next((s for s in starts[position + 1:] if s is not None), len(document.pages))
-        if start is not None:
-            found[unit.index] = document.pages[start:end]
-    return found
 
 
 def lead_pages_wanted(document: Any, chapters: list[str], leads: set[str]) -> set[str]:

@@ -325,8 +325,7 @@ BODY_BLOCKS = {name for name, model in BLOCKS.items() if issubclass(model, Boxed
 class PartMeta(Strict):
     """Front matter of a part (one Markdown file)."""
 
-    layout: Literal["cover", "contents", "page", "section", "chapter", "back-cover", "letterhead",
-                    "colophon"] = Field(
+    layout: Literal["cover", "contents", "page", "section", "chapter", "back-cover", "letterhead"] = Field(
         "page", description="How the part is laid out: page starts a new page, section follows the previous "
                             "part on the same page, chapter opens on a right-hand page")
     columns: Literal[1, 2] = Field(2, description="Text columns of the body")
@@ -353,6 +352,12 @@ class PartMeta(Strict):
             raise ValueError(f"'{_short(value)}' is not a colour name of the theme (lowercase letters, "
                              "digits and '-', e.g. blue)")
         return value
+
+
+class ColophonMeta(PartMeta):
+    """The colophon part's front matter: made by the build from publication.yaml, never typed."""
+
+    layout: Literal["colophon"] = "colophon"  # type: ignore[assignment]
 
 
 class Part(BaseModel):

@@ -229,7 +229,9 @@ def job_key(html: str, extra_css: str, variant: str, theme_files: list[Path] | s
 
     digest = hashlib.sha256()
     files = theme_files if isinstance(theme_files, str) else files_digest(theme_files)
-    for text in (without_cache_folder(html), extra_css, variant, weasyprint_version(), GRID_LAYOUT, files, UNIT_FORMAT):
+    # The grid's layout code and the copyfitting rules are code, not theme files: a change to them is a new key too.
+    for text in (without_cache_folder(html), extra_css, variant, weasyprint_version(), GRID_LAYOUT, files, UNIT_FORMAT,
+                 tight_css([])):
         digest.update(text.encode())
         digest.update(b"\0")
     return digest.hexdigest()

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, Problems, location
 from .load import Located, RawBlock, RawPart, RawProse, RawPublication, read_publication
-from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Article, CaseStudy, Chart, Part, PartMeta, Photo, Prose, Publication,
-                     PublicationMeta)
+from .models import (BLOCKS, BODY_BLOCKS, REGIONS, Article, CaseStudy, Chart, ColophonMeta, Part, PartMeta, Photo,
+                     Prose, Publication, PublicationMeta)
 from .messages import did_you_mean
 from .markdown import MAX_DEPTH, MAX_WORD, TEXT_WIDTH_MM, findings, has_table, tables_wider_than_the_page
 from .notes import PartNotes, split_definitions
@@ -421,7 +421,7 @@ def with_colophon(parts: list[Part], meta: PublicationMeta, root: Path) -> list[
     if meta.colophon is None:
         return parts
     colophon = Part(id="colophon", source=root / "publication.yaml", origin="colophon",
-                    meta=PartMeta(layout="colophon", title=COLOPHON_TITLE.get(meta.language[:2], "Colophon"),
+                    meta=ColophonMeta(title=COLOPHON_TITLE.get(meta.language[:2], "Colophon"),
                                   toc=False))
     at = len(parts) - 1 if parts and parts[-1].meta.layout == "back-cover" else len(parts)
     return [*parts[:at], colophon, *parts[at:]]
