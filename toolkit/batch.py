@@ -56,9 +56,11 @@ class SerialExecutor(Executor):
 
 
 def build_one(content: str, out: str, publication: str, edition: str | None, variant: str,
-              theme: str | None = None, builder: Any = None, environment: dict[str, str] | None = None) -> Entry:
+              theme: str | None = None, builder: Any = None, environment: dict[str, str] | None = None,
+              parallel: bool = False) -> Entry:
     """Build one edition and describe it; a content problem becomes a failed entry, not an exception.
-    `environment` is the client's (cache folder, build date), for a worker started elsewhere."""
+    `environment` is the client's (cache folder, build date), for a worker started elsewhere;
+    `parallel` lays its units out in worker processes of its own (else in this process)."""
     from .build import Builder
     from .paths import use_environment
 
@@ -67,7 +69,7 @@ def build_one(content: str, out: str, publication: str, edition: str | None, var
     started = time.perf_counter()
     own = builder is None
     builder = builder or Builder(content=Path(content), out=Path(out), theme_override=theme,
-                                 executor=SerialExecutor())
+                                 executor=None if parallel else SerialExecutor())
     try:
         result = builder.build(publication, variant, edition=edition)
     except ContentError as error:
@@ -134,10 +136,18 @@ def _run_on(executor: Executor, task: Callable[..., Entry], publication: str, jo
     entries: dict[Job, Entry] = {}
     losses: dict[Job, list[str]] = {job: [] for job in jobs}
 
+    # In a process pool on this machine, the first job (the national edition, when it is asked for) is
+    # built alone, its units laid out in parallel by workers of its own: it fills the cache with the
+    # units every edition shares, which editions started side by side on a cold cache would each lay
+    # out again. The other jobs start once it is done.
+    first = jobs[0] if isinstance(executor, ProcessPool) and task is build_one and len(jobs) > 1 else None
+
     def submit(job: Job) -> Future[Entry]:
         isolated = len(losses[job]) == MAX_ATTEMPTS - 1 and hasattr(executor, "isolated")
         runner = executor.isolated() if isolated else executor  # type: ignore[attr-defined]
-        return runner.submit(task, str(content), str(out), publication, *job, theme, environment=environment)
+        options = {"parallel": True} if job == first and not losses[job] else {}
+        return runner.submit(task, str(content), str(out), publication, *job, theme, environment=environment,
+                             **options)
 
     def finish(job: Job, entry: Entry) -> None:
         entries[job] = entry
@@ -152,10 +162,16 @@ def _run_on(executor: Executor, task: Callable[..., Entry], publication: str, jo
         except Exception as error:  # the executor itself is gone (a closed Dask client, a lost scheduler)
             finish(job, Entry(*job, "failed", problems=[f"not built: it could not be started ({_why_lost(error)})"]))
 
-    for job in jobs:
+    waiting = list(jobs)
+    for job in [waiting.pop(0)] if first is not None else []:
         start(job)
     orphaned_since: float | None = None
-    while pending:
+    while pending or waiting:
+        if waiting and (first is None or first in entries):
+            for job in waiting:
+                start(job)
+            waiting.clear()
+            continue
         done, _ = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         for future in done:
             job = pending.pop(future)
