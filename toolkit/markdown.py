@@ -138,6 +138,13 @@ def align_numbers(tokens: list[Any], start: int) -> None:
     for column, token, _ in cells:
         if numeric.get(column) and not token.attrGet("style"):
             token.attrSet("style", "text-align:right")
+    # A column of figures, not of years: its 1234 gets its thin space like the 2 468 below it.
+    years = {column for column in numeric if numeric[column] and all(
+        re.fullmatch(r"1\d{3}|20\d{2}|2100", text.strip()) for c, token, text in cells
+        if c == column and token.type == "td_open" and text.strip())}
+    for column, token, _ in cells:
+        if numeric.get(column) and column not in years and token.type == "td_open":
+            token.attrSet("data-figures", "")
 
 
 MARKDOWN_ALIGNMENT = re.compile(r"^text-align:(left|right|center)$")

@@ -41,11 +41,11 @@ def _is_year(text: str, start: int, end: int) -> bool:
     return after is None or (after.group(1) is not None and after.group(1) in FUNCTION_WORDS)
 
 
-def _group_digits(match: re.Match[str]) -> str:
+def _group_digits(match: re.Match[str], years: bool = True) -> str:
     """1362 → 1 362, 18088 → 18 088 (U+202F), but not a year (1000 to 2100), a number starting with 0
     (phone, code), a postcode (five digits before a capitalised name) or a numbered reference."""
     digits, text = match.group(0), match.string
-    if digits[0] == "0" or (len(digits) == 4 and int(digits) in YEARS
+    if digits[0] == "0" or (years and len(digits) == 4 and int(digits) in YEARS
                             and _is_year(text, match.start(), match.end())):
         return digits
     if len(digits) == 5 and re.match(r"[ \u00a0][A-ZÀ-Ý]", text[match.end():match.end() + 2]):
@@ -55,6 +55,8 @@ def _group_digits(match: re.Match[str]) -> str:
     head = len(digits) % 3 or 3
     return NNBSP.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
 
+
+DIGITS = re.compile(r"(?<![\w/.,:@#=?&+\u2212-])\d{4,9}(?![\w/@#-]|[.:]\d)")
 
 RULES: list[tuple[re.Pattern[str], Any]] = [
     # Typographic apostrophe (l'ANCT → l’ANCT), between letters or ending an elision before markup
@@ -94,7 +96,7 @@ RULES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"\b(n°|N°|M\.|Mme|Dr) (?=\w)"), r"\1" + NBSP),
     # Numbers of four to nine digits typed without their thin space (longer ones are identifiers);
     # not inside a code, an address, a date or a decimal part: 1362 → 1 362, A1362, 3,14159, 12/2023.
-    (re.compile(r"(?<![\w/.,:@#=?&+\u2212-])\d{4,9}(?![\w/@#-]|[.:]\d)"), _group_digits),
+    (DIGITS, _group_digits),
     # Dash between spaces: the space before it must not break.
     (re.compile(r" ([–—]) "), NBSP + r"\1 "),
 ]
@@ -125,8 +127,11 @@ def curly_apostrophes(text: str) -> str:
     return APOSTROPHE.sub("\u2019", text)
 
 
-def french_text(text: str) -> str:
-    """Apply the French rules to plain text (no markup inside)."""
+def french_text(text: str, figures: bool = False) -> str:
+    """Apply the French rules to plain text (no markup inside). `figures`: the text is a cell of a
+    column of figures, where a number from 1000 to 2100 is a quantity like its neighbours, not a year."""
+    if figures:
+        text = DIGITS.sub(lambda match: _group_digits(match, years=False), text)
     for pattern, replacement in RULES:
         text = pattern.sub(replacement, text)
     return text
@@ -167,7 +172,8 @@ def text_markup(text: str) -> str:
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                  "track", "wbr"}
 MARKED_SPANS = {"nobr", "url"}
-READ_ALOUD = {"alt", "aria-label"}  # attributes whose text a reader hears: they get the rules too  # made here: their text has had the rules already
+READ_ALOUD = {"alt", "aria-label"}
+FIGURES_CELL = "#figures"  # a mark in the open elements: inside a cell of a column of figures  # attributes whose text a reader hears: they get the rules too  # made here: their text has had the rules already
 INLINE_ELEMENTS = {"a", "abbr", "b", "cite", "del", "em", "i", "ins", "mark", "q", "s", "small", "span",
                    "strong", "sub", "sup", "u"}
 # The spaces that end a text right before an inline element ("par le «\u202f<strong>Prix", "les
@@ -191,6 +197,11 @@ class _TextOnly(HTMLParser):
         self.carried = ""  # spaces moved to the start of the next inline element's text
 
     @property
+    def in_figures(self) -> bool:
+        """Inside a table cell of a column of figures (marked by the Markdown stage)."""
+        return any(name == FIGURES_CELL for name, _ in self.open)
+
+    @property
     def mode(self) -> str | None:
         modes = [mode for _, mode in self.open if mode]
         return "raw" if "raw" in modes else (modes[-1] if modes else None)
@@ -204,7 +215,7 @@ class _TextOnly(HTMLParser):
             self.out.append(self.carried + written)
             self.carried = ""
             return
-        text = french_text(unescape(written))
+        text = french_text(unescape(written), figures=self.in_figures)
         if self.carried:
             # (Typeset twice, the element's text already starts with them.)
             text = text if text[:1].isspace() else self.carried + text
@@ -219,6 +230,8 @@ class _TextOnly(HTMLParser):
         if tag not in VOID_ELEMENTS:
             self.open.append((tag, "raw" if tag in RAW_TEXT_ELEMENTS or marked
                               else "plain" if tag in PLAIN_TEXT_ELEMENTS else None))
+            if tag in ("td", "th") and "data-figures" in dict(attrs):
+                self.open.append((FIGURES_CELL, None))  # closed with its cell
         self.out.append(self.start_tag(tag, attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -237,6 +250,8 @@ class _TextOnly(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.flush()
+        if self.open and self.open[-1][0] == FIGURES_CELL and tag in ("td", "th"):
+            self.open.pop()
         names = [name for name, _ in self.open]
         if tag in names:
             del self.open[len(names) - 1 - names[::-1].index(tag):]

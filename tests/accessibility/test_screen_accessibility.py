@@ -143,7 +143,9 @@ def chart_figures_and_tables(path: Path) -> tuple[list[str], list[dict]]:
 
     with pikepdf.open(path) as pdf:
         tree = [e for top in kids(pdf.Root.StructTreeRoot) for e in elements(top)]
-        charts = [str(e.Alt) for e in tree if e.S == "/Figure" and " Données : " in str(e.get("/Alt", ""))]
+        # (The alternative is typeset as the text is: a narrow no-break space before ':' and ';'.)
+        alts = [str(e.get("/Alt", "")).replace("\u202f", " ") for e in tree if e.S == "/Figure"]
+        charts = [alt for alt in alts if " Données : " in alt]
         tables = []
         for table in (e for e in tree if e.S == "/Table"):
             inside = list(elements(table))

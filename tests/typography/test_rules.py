@@ -134,3 +134,12 @@ def test_no_hyphen_but_the_typed_one_is_ever_produced() -> None:
     text = "<p>Île-de-France, peut-être, sous-préfecture, https://x-y.fr/a-b, a-b-c-d-e-f-g-h-i-j-k-l-m</p>"
     assert not set("\u2010\u2011") & set(french_html(text))
     assert french_html(text).count("-") == text.count("-")
+
+
+def test_a_column_of_figures_is_grouped_and_a_column_of_years_is_not() -> None:
+    from toolkit.markdown import to_html
+
+    table = "| Année | Montant |\n|---|---|\n| 2022 | 1234 |\n| 2023 | 24680 |\n"
+    html = french_html(to_html(table))
+    assert f">1{NNBSP}234<" in html and f">24{NNBSP}680<" in html
+    assert ">2022<" in html and ">2023<" in html
