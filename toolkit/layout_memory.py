@@ -31,9 +31,13 @@ def lean_user_agent_css(css: str) -> str:
 @lru_cache(maxsize=1)
 def lean_user_agent_stylesheet() -> Any:
     from weasyprint import CSS
-    from weasyprint.html import UA, UA_COUNTER_STYLE
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.html import UA
 
-    return CSS(string=lean_user_agent_css(UA), counter_style=UA_COUNTER_STYLE)
+    # A dictionary of its own: the user-agent counter styles (disc, decimal…) are already in
+    # WeasyPrint's UA_COUNTER_STYLE, which the layout uses; parsing them into it again is refused with
+    # a warning ("Invalid counter style name ' disc '") that every build then printed.
+    return CSS(string=lean_user_agent_css(UA), counter_style=CounterStyle())
 
 
 def lean_html(**kwargs: Any) -> Any:

@@ -100,7 +100,7 @@ def test_press_contact_is_read_once_and_clickable_on_every_page(press_release) -
             for k in kids(link))]
         # One annotation per page (none for the pieces between the address's break opportunities).
         annotations = [k for k in kids(mail_link[0]) if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
-        assert len(mail_link) == 1 and len(annotations) == len(pdf.pages) == 2
+        assert len(mail_link) == 1 and len(annotations) == len(pdf.pages) >= 2
 
 
 def test_a_footer_over_many_pages_is_read_once_and_clickable_on_each(screen_files) -> None:

@@ -32,7 +32,7 @@ def three_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_an_unchanged_rebuild_has_no_changed_page(three_builds, tmp_path: Path) -> None:
     report = diff_pdfs(three_builds["first"], three_builds["again"], tmp_path / "diff")
     assert report.changed_pages == [] and report.unchanged
-    assert report.old_pages == report.new_pages == 2
+    assert report.old_pages == report.new_pages >= 2  # the screen file carries the chart data tables too
     assert not list((tmp_path / "diff").glob("page-*"))
     assert json.loads((tmp_path / "diff" / "diff.json").read_text())["changed_pages"] == []
 
@@ -66,11 +66,12 @@ def test_a_removed_page_is_a_changed_page(three_builds, tmp_path: Path) -> None:
 
     shorter = tmp_path / "shorter.pdf"
     with pikepdf.open(three_builds["first"]) as pdf:
-        del pdf.pages[1]
+        last = len(pdf.pages)
+        del pdf.pages[-1]
         pdf.save(shorter)
     report = diff_pdfs(three_builds["first"], shorter)
-    assert report.changed_pages == [2] and report.page(2).status == "removed"
-    assert diff_pdfs(shorter, three_builds["first"]).page(2).status == "added"
+    assert report.changed_pages == [last] and report.page(last).status == "removed"
+    assert diff_pdfs(shorter, three_builds["first"]).page(last).status == "added"
 
 
 def test_text_is_compared_whatever_the_spaces() -> None:

@@ -131,7 +131,7 @@ def versions(build: Build) -> dict[str, bytes]:
     started = time.monotonic()
     new = build.run(NEW_EPOCH, build.out.parent / "new")
     build.seconds = time.monotonic() - started  # a whole run, caches warm: the kills spread over it
-    assert old != new and pages(old) == pages(new) == 2
+    assert old != new and pages(old) == pages(new) >= 2
     return {"old": old, "new": new}
 
 

@@ -33,10 +33,11 @@ def test_every_sentence_and_figure_of_the_source_is_in_the_pdf(press_release, va
         assert normalise(figure) in text, figure
 
 
-@pytest.mark.parametrize("variant", ["print", "screen"])
-def test_two_pages(press_release, variant) -> None:
-    assert press_release[variant].pages == 2
-    assert len(pikepdf.open(press_release[variant].path).pages) == 2
+def test_two_pages_in_print(press_release) -> None:
+    # The screen file may take a third page: it also carries each chart's data as a table.
+    assert press_release["print"].pages == 2
+    assert len(pikepdf.open(press_release["print"].path).pages) == 2
+    assert press_release["screen"].pages == len(pikepdf.open(press_release["screen"].path).pages) <= 3
 
 
 @pytest.mark.parametrize("variant", ["print", "screen"])

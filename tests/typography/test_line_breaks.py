@@ -39,11 +39,12 @@ def paragraph_lines(tmp_path_factory):
 
     paragraphs = [(text, width) for width in WIDTHS_MM for text in PARAGRAPHS]
     body = "".join(f'<p style="width: {width}mm; margin: 0 0 8mm; break-inside: avoid">{text}</p>' for text, width in paragraphs)
-    html = french_html(f'<html lang="fr" class="variant-screen"><body><section class="part part-page">'
+    # Justified and hyphenated: the print file's setting (the screen file is ragged right, unhyphenated).
+    html = french_html(f'<html lang="fr" class="variant-print"><body><section class="part part-page">'
                        f'<div class="part-body columns-1">{body}</div></section></body></html>')
     renderer = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
-    document = renderer.document(html, tmp_path_factory.mktemp("lines"), load_theme("agence"), "screen")
-    pdf = renderer.write_pdf(document, "screen", b"0" * 32)
+    document = renderer.document(html, tmp_path_factory.mktemp("lines"), load_theme("agence"), "print")
+    pdf = renderer.write_pdf(document, "print", b"0" * 32)
     found = []
     with pymupdf.open(stream=pdf) as reader:
         for page in reader:
