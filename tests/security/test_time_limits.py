@@ -89,18 +89,14 @@ def test_a_unit_past_the_limit_in_a_worker_names_its_part(tmp_path, monkeypatch)
 def test_a_block_too_long_to_turn_into_html_is_named(tmp_path, monkeypatch) -> None:
     """Time spent on the content (Markdown of a huge table) is the block's, not the template's."""
     monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "0.3")
-    root = publication(tmp_path, FRONT + "Texte.\n\n::: table\ntitle: Liste\n---\n" + rows(3000) + ":::\n")
+    # 20 000 rows: turning them into HTML takes seconds on any machine, so the limit falls there (with
+    # 3 000 a fast machine got through to the layout, where the limit fell at another place).
+    root = publication(tmp_path, FRONT + "Texte.\n\n::: table\ntitle: Liste\n---\n" + rows(20000) + ":::\n")
     outcome = timed(lambda: build(root, monkeypatch), 30)
     assert outcome.error is not None
     [message] = outcome.messages()
-    # Which stage the limit falls in depends on the machine's speed: turning the table into HTML, or
-    # laying it out; either way the message names the table's line and the limit.
-    assert message in (
-        "sections/01.md:9: error: turning this block into HTML took more than 0.3 s (the time "
-        "limit, TOOLKIT_TIME_LIMIT): split it into smaller blocks or parts, or raise TOOLKIT_TIME_LIMIT",
-        "sections/01.md:9: error: laying out took more than 0.3 s (the time limit of one layout, TOOLKIT_TIME_LIMIT) "
-        "while at the block at this line; nothing was written: split the part or the table, or raise "
-        "TOOLKIT_TIME_LIMIT (seconds, 0 for no limit)"), message
+    assert message == ("sections/01.md:9: error: turning this block into HTML took more than 0.3 s (the time "
+                       "limit, TOOLKIT_TIME_LIMIT): split it into smaller blocks or parts, or raise TOOLKIT_TIME_LIMIT")
 
 
 def test_an_invalid_limit_is_refused_by_the_command_line(tmp_path, monkeypatch) -> None:
