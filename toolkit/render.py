@@ -146,12 +146,17 @@ class RendererFailure(Exception):
         self.where = where
         self.detail = detail
 
+    def located(self, root: Path, fallback: Path) -> tuple[Path, int, str]:
+        """(file, line, what stood there) of `where`: the block's line, else the part's file."""
+        path, _, line = self.where.rpartition(":")
+        if not (path and line.isdigit()):
+            return fallback, 0, "this part"
+        return root / path, int(line), "the block at this line" if line != "1" else "this part"
+
     def problem(self, root: Path, fallback: Path) -> Problem:
         """The failure as a content problem at the block's line: what happened and what to do."""
-        path, _, line = self.where.rpartition(":")
-        located = bool(path) and line.isdigit()
-        what = "the block at this line" if located and line != "1" else "this part"
-        return Problem(root / path if located else fallback, int(line) if located else 0,
+        path, line, what = self.located(root, fallback)
+        return Problem(path, line,
                        f"the renderer (WeasyPrint {weasyprint_version()}) stopped while laying out {what} "
                        f"({self.detail}); nothing was written. This is a renderer defect, not a mistake in the "
                        "text: moving this block, or changing the length of the text before it, avoids it "
@@ -162,10 +167,8 @@ class LayoutTimeLimit(RendererFailure):
     """The layout went past its time limit (toolkit/deadline.py): `detail` is the limit in seconds."""
 
     def problem(self, root: Path, fallback: Path) -> Problem:
-        path, _, line = self.where.rpartition(":")
-        located = bool(path) and line.isdigit()
-        what = "the block at this line" if located and line != "1" else "this part"
-        return Problem(root / path if located else fallback, int(line) if located else 0,
+        path, line, what = self.located(root, fallback)
+        return Problem(path, line,
                        f"laying out took more than {float(self.detail):g} s (the time limit of one layout, "
                        f"{TIME_LIMIT_ENV}) while at {what}; nothing was written: split the part or the table, "
                        f"or raise {TIME_LIMIT_ENV} (seconds, 0 for no limit)")
