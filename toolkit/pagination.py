@@ -2,7 +2,9 @@
 
 No page of a print file is a filler:
 - the theme's `page.openers` token says where chapters open: `recto` (a right-hand page, the book
-  rule) or `any` (the next page, whichever side). Under `recto`, a chapter landing on a left-hand page
+  rule), `any` (the next page, whichever side) or `flow` (where the text before it ends, on the same
+  page when its opener and a few lines fit there: a chapter end never leaves half a page empty, the
+  magazine rule). Under `recto`, a chapter landing on a left-hand page
   pulls a piece of its content (its first case study, quote, testimonial or key figures) onto that
   verso, facing the opener; a chapter with nothing to pull opens on the verso rather than leaving a
   blank page before it;
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-OPENERS = ("recto", "any")
+OPENERS = ("recto", "any", "flow")
+# Parts after which a chapter in the flow opens on the same page: text pages, not covers or contents.
+FLOWS_AFTER = ("chapter", "page", "section")
 # Blocks that stand alone on a page and read as the start of their chapter. A photo is not one: in a
 # final file a photo without its file is left out, and its lead page would be empty.
 PULLABLE = ("case-study", "quote", "testimonial", "figures")
@@ -36,10 +40,19 @@ def opens_on_recto(part: Any, theme: Any) -> bool:
     return openers(theme) == "recto" and lead_block(part) is not None
 
 
-def follows_on(part: Any) -> bool:
-    """Parts that follow the previous one on its page: sections, and the colophon, which fills the end
-    of the last page of text rather than standing alone on a page."""
-    return part.meta.layout in ("section", "colophon")
+def in_flow(part: Any, theme: Any) -> bool:
+    """A chapter that opens where the text before it ends (`openers: flow`), not on a page of its own."""
+    return part.meta.layout == "chapter" and openers(theme) == "flow"
+
+
+def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
+    """Parts that follow the previous one on its page: sections; the colophon, which fills the end of
+    the last page of text rather than standing alone on a page; and, under `openers: flow`, a chapter
+    after a page of text (`previous`, a part: after a cover or the contents it starts a page)."""
+    if part.meta.layout in ("section", "colophon"):
+        return True
+    return (flow and part.meta.layout == "chapter" and previous is not None
+            and previous.meta.layout in FLOWS_AFTER)
 
 
 # ---------------------------------------------------------------- copyfitting chapter ends
