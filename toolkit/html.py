@@ -27,7 +27,7 @@ from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
 from .endmatter import photo_credits
-from .pagination import in_flow, lead_block, opens_on_recto
+from .pagination import flowing_chapters, in_flow, lead_block, opens_on_recto
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .spanning import lift_wide_blocks
@@ -364,6 +364,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     env = make_environment(theme, overrides or [])
     anchors, headings = assign_anchors(publication)
     notes = number_notes(publication)  # from the whole publication, whatever `only` lays out
+    flowing = flowing_chapters(publication.parts, theme)
     if only is not None:
         headings = {a: t for a, t in headings.items() if a in _unit_anchors(only, anchors)}
     context = {
@@ -378,6 +379,9 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "image_url": image_finder(publication, theme, variant),
         "photo_frames": photo_frames,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
+        # `openers: flow`: the chapters that open where the part before them ends (not after a cover,
+        # the contents or an edition's insert)
+        "in_flow": lambda part, *_: id(part) in flowing,
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         "document_date": document_date(publication),
         "logo": publication_logo(publication, theme, variant),  # identity: logo:, or None

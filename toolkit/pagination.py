@@ -41,8 +41,18 @@ def opens_on_recto(part: Any, theme: Any) -> bool:
 
 
 def in_flow(part: Any, theme: Any) -> bool:
-    """A chapter that opens where the text before it ends (`openers: flow`), not on a page of its own."""
+    """A chapter the theme lets open where the text before it ends (`openers: flow`); whether it does
+    depends on the part before it too (`flowing_chapters`)."""
     return part.meta.layout == "chapter" and openers(theme) == "flow"
+
+
+def flowing_chapters(parts: list[Any], theme: Any) -> set[int]:
+    """id() of the chapters that open where the part before them ends, in the publication's order:
+    the parts build lays each out with the part before it (toolkit/parts.py split_units), the
+    templates give them `.in-flow`."""
+    flow = openers(theme) == "flow"
+    return {id(part) for previous, part in zip(parts, parts[1:])
+            if part.meta.layout == "chapter" and follows_on(part, previous, flow)}
 
 
 def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
@@ -51,8 +61,10 @@ def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
     after a page of text (`previous`, a part: after a cover or the contents it starts a page)."""
     if part.meta.layout in ("section", "colophon"):
         return True
+    # An edition's regional insert may follow the text before it, but what follows the insert starts a
+    # page: the national chapters are then one same unit in every edition (laid out once for a batch).
     return (flow and part.meta.layout == "chapter" and previous is not None
-            and previous.meta.layout in FLOWS_AFTER)
+            and previous.meta.layout in FLOWS_AFTER and getattr(previous, "origin", None) != "edition")
 
 
 # ---------------------------------------------------------------- copyfitting chapter ends
@@ -66,16 +78,11 @@ def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
 RUNT_LIMIT = 0.40
 COPYFIT_LAYOUTS = ("chapter", "page")
 TIGHT_RULES = (
-    "p {{ margin-bottom: 1.2mm; }}",
-    "ul, ol {{ margin-bottom: 1.5mm; }}",
-    "li {{ margin-bottom: 0.6mm; }}",
-    ".article {{ margin-bottom: 3.5mm; }}",
-    ".article.level-2 {{ padding-top: 2mm; }}",
-    "h3 {{ margin-top: 2.5mm; }}",
-    ".part-heading {{ margin-bottom: 5mm; }}",
-    ".figures, .testimonial, .pull-quote, .timeline, .chart, .zoom, .card, .about, .photo "
-    "{{ margin-top: 1.5mm; margin-bottom: 3mm; }}",
-    ".case-study {{ margin-bottom: 5mm; }}",
+    # In whole baselines, and never more than the theme gives: the grid (toolkit/grid.py) rounds any
+    # other margin up to the next baseline, so millimetre margins made the "tighter" layout longer.
+    ".part-heading {{ margin-bottom: var(--grid-baseline); }}",
+    ".case-study {{ margin-bottom: var(--grid-baseline); }}",
+    ".article {{ margin-bottom: 0; }}",
     "p {{ orphans: 2; widows: 2; }}",
     # Tracking a hair tighter, the copyfitter's oldest tool: a long paragraph loses a line or two.
     "p, li {{ letter-spacing: -0.01em; }}",
