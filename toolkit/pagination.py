@@ -77,6 +77,13 @@ def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
 
 RUNT_LIMIT = 0.40
 COPYFIT_LAYOUTS = ("chapter", "page")
+
+
+def copyfits(unit: Any) -> bool:
+    """A unit copyfitting may lay out again: a chapter or page, not chapters in the flow laid out
+    together (`openers: flow`), whose end pages the next chapter fills; laying out a whole run of
+    chapters again to save one page cost more than the rest of the build."""
+    return unit.layout in COPYFIT_LAYOUTS and not any(part.meta.layout == "chapter" for part in unit.parts[1:])
 TIGHT_RULES = (
     # In whole baselines, and never more than the theme gives: the grid (toolkit/grid.py) rounds any
     # other margin up to the next baseline, so millimetre margins made the "tighter" layout longer.
@@ -143,7 +150,7 @@ class Copyfit:
         changed = False
         for unit in self.units:
             laid = pages.get(unit.index)
-            if laid is None or unit.index in self.settled or unit.layout not in COPYFIT_LAYOUTS:
+            if laid is None or unit.index in self.settled or not copyfits(unit):
                 continue
             if unit.index in self.trying:
                 if len(laid) >= self.trying.pop(unit.index):

@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from .html import assign_anchors, build_html, document_date, slugify
 from .models import Part, Publication
-from .pagination import COPYFIT_LAYOUTS, follows_on, is_runt, lead_block, openers, tight_css
+from .pagination import copyfits, follows_on, is_runt, lead_block, openers, tight_css
 from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
@@ -392,7 +392,7 @@ class Assembler:
                                          "document_metadata": unit.index == 0}).html
         key = job_key(html, css, self.variant, self.theme_files)
         return Job(html, str(self.publication.root), self.theme.name, str(self.theme.folders[-1].parent),
-                   self.variant, css, key, copyfit=unit.layout in COPYFIT_LAYOUTS)
+                   self.variant, css, key, copyfit=copyfits(unit))
 
     def from_cache(self, requests: dict[tuple[Any, bool, bool], Job]) -> dict[tuple[Any, bool, bool], Job]:
         """Fill `forms` from the disk cache; the requests it does not hold are returned."""
