@@ -82,7 +82,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
 PACKAGE = str(Path(__file__).parent)
 # The html stage's own code (its sandbox, its helpers) runs for the templates, the signal handler for
 # no one: neither side.
-NEITHER_SIDE = (str(Path(__file__).parent / "html.py"), __file__)
+NEITHER_SIDE = (str(Path(__file__).parent / "html.py"), str(Path(__file__).parent / "sandbox.py"), __file__)
 
 
 def interrupted_in_template(error: TimeLimit) -> bool:
