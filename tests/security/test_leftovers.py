@@ -1,0 +1,24 @@
+"""Items of docs/security.md's "Still open" list checked against the code when they were closed."""
+from __future__ import annotations
+
+import os
+import time
+
+from toolkit.pdf import STALE_SECONDS, write_atomic
+
+
+def test_stray_part_files_of_killed_builds_are_removed_by_the_next_write(tmp_path) -> None:
+    """A build killed while writing leaves `.<name>.<random>.part`; an old one is litter, a recent one
+    may be a concurrent build's own temporary file and stays."""
+    target = tmp_path / "p-screen.pdf"
+    old, recent, other = (tmp_path / ".p-screen.pdf.abc.part", tmp_path / ".p-screen.pdf.def.part",
+                          tmp_path / ".p-print.pdf.ghi.part")
+    for path in (old, recent, other):
+        path.write_bytes(b"%PDF-1.7 half")
+    long_ago = time.time() - STALE_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    write_atomic(target, b"%PDF-1.7 whole")
+    assert target.read_bytes() == b"%PDF-1.7 whole"
+    assert not old.exists() and recent.exists()
+    assert other.exists(), "another file's temporaries are its own write's business"
