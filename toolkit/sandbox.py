@@ -36,8 +36,10 @@ from jinja2.runtime import markup_join, str_join
 from jinja2.utils import _PassArg
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter, safe_range
 from markupsafe import Markup
+from pydantic import BaseModel
 
 PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
+MODEL_MACHINERY = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
 MAX_TEMPLATE_VALUE = 10_000_000    # characters or items one operation may build; digits of a number
 # Any value given by a template operation. A block's or a part's HTML is such a value: a 4 MB part of
 # narrow table cells gives about 25 M characters of HTML.
@@ -301,6 +303,10 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, PurePath) and attr not in PATH_ATTRIBUTES:
             return False
         if isinstance(value, ModuleType):
+            return False
+        # The content's models give their fields and their own properties; pydantic's machinery
+        # (`model_dump_json(indent=10**8)`, `json()`, `model_copy(update=…)`) is not content.
+        if isinstance(obj, BaseModel) and attr in MODEL_MACHINERY:
             return False
         return super().is_safe_attribute(obj, attr, value)
 
