@@ -22,3 +22,20 @@ def test_stray_part_files_of_killed_builds_are_removed_by_the_next_write(tmp_pat
     assert target.read_bytes() == b"%PDF-1.7 whole"
     assert not old.exists() and recent.exists()
     assert other.exists(), "another file's temporaries are its own write's business"
+
+
+def test_a_huge_file_in_the_cache_is_not_read(tmp_path, caplog) -> None:
+    """A sparse file of 300 MB (or a link to a disk image) where a cache entry should be: it would be
+    read whole into memory before its hash is checked; it is reported and rebuilt instead."""
+    from toolkit.cache import read_entry
+
+    entry = tmp_path / "units" / "abc.pdf"
+    entry.parent.mkdir()
+    with entry.open("wb") as handle:
+        handle.truncate(300 * 2**20)
+    (tmp_path / "link.pdf").symlink_to(entry)
+    with caplog.at_level("WARNING", logger="toolkit.cache"):
+        assert read_entry(entry) is None
+        assert read_entry(tmp_path / "link.pdf") is None
+    assert [r.getMessage().split(": warning: ")[1] for r in caplog.records] == [
+        "damaged cache entry (larger than 256 MB): rebuilt"] * 2
