@@ -39,3 +39,32 @@ def test_a_huge_file_in_the_cache_is_not_read(tmp_path, caplog) -> None:
         assert read_entry(tmp_path / "link.pdf") is None
     assert [r.getMessage().split(": warning: ")[1] for r in caplog.records] == [
         "damaged cache entry (larger than 256 MB): rebuilt"] * 2
+
+
+def test_a_refused_resource_is_located_in_its_template_and_strict_stops_before_writing(tmp_path, monkeypatch) -> None:
+    """WeasyPrint names the URL only; the warning gives the template line asking for it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_hostile_content import FRONT, META, build, publication
+    from toolkit.build import Builder
+    from toolkit.errors import ContentError
+
+    root = publication(tmp_path, FRONT + "Texte.\n", meta=META + "layouts: mine\n", files={
+        "mine/document.html": "<html><head>\n<style>body { background: url('http://127.0.0.1:9/bg.png') }</style>\n"
+                              "</head><body>\n<img src=\"../../outside/secret.png\">\n"
+                              "{% for part in parts %}{% include 'parts/' ~ part.meta.layout ~ '.html' %}{% endfor %}"
+                              "</body></html>\n"})
+    outcome = build(root, monkeypatch)
+    located = [m for m in outcome.messages() if ": warning: resource " in m]
+    assert located == [
+        "mine/document.html:2: warning: resource 'http://127.0.0.1:9/bg.png' refused: the renderer reads only regular "
+        "files of the publication, its theme and fonts/ (at most 64 MB; data: URLs up to 256 KB), nothing from the network",
+        "mine/document.html:4: warning: resource '../../outside/secret.png' refused: the renderer reads only regular "
+        "files of the publication, its theme and fonts/ (at most 64 MB; data: URLs up to 256 KB), nothing from the network"]
+    strict = Builder(content=root.parent, out=tmp_path / "strict-out", strict=True)
+    outcome = build(root, monkeypatch, builder=strict)
+    assert outcome.error is not None
+    assert any(m.startswith("mine/document.html:4: error: resource '../../outside/secret.png'") for m in outcome.messages())
+    assert not list((tmp_path / "strict-out").rglob("*.pdf"))
