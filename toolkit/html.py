@@ -24,7 +24,7 @@ from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
 from .endmatter import photo_credits
-from .pagination import lead_block, opens_on_recto
+from .pagination import flowing_chapters, in_flow, lead_block, opens_on_recto
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .sandbox import MAX_TEMPLATE_VALUE, TemplateSandbox, TemplateTooLarge, bounded_range, counted_work  # noqa: F401
@@ -110,6 +110,7 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.globals["same_heading"] = same_heading  # a kicker repeating its heading is not printed
     env.globals["lead_block"] = lead_block  # pagination: what a chapter pulls onto the verso before it
     env.globals["opens_on_recto"] = opens_on_recto
+    env.globals["in_flow"] = in_flow  # `openers: flow`: the chapter opens where the text before it ends
     env.globals["photo_credits"] = photo_credits  # the colophon credits the photos printed
     env.bound_filters()
     return env
@@ -313,6 +314,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
     env = make_environment(theme, overrides or [])
     anchors, headings = assign_anchors(publication)
     notes = number_notes(publication)  # from the whole publication, whatever `only` lays out
+    flowing = flowing_chapters(publication.parts, theme)
     if only is not None:
         headings = {a: t for a, t in headings.items() if a in _unit_anchors(only, anchors)}
     context = {
@@ -327,6 +329,9 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "image_url": image_finder(publication, theme, variant),
         "photo_frames": photo_frames,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
+        # `openers: flow`: the chapters that open where the part before them ends (not after a cover,
+        # the contents or an edition's insert)
+        "in_flow": lambda part, *_: id(part) in flowing,
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         "document_date": document_date(publication),
         "logo": publication_logo(publication, theme, variant),  # identity: logo:, or None

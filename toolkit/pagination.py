@@ -2,7 +2,9 @@
 
 No page of a print file is a filler:
 - the theme's `page.openers` token says where chapters open: `recto` (a right-hand page, the book
-  rule) or `any` (the next page, whichever side). Under `recto`, a chapter landing on a left-hand page
+  rule), `any` (the next page, whichever side) or `flow` (where the text before it ends, on the same
+  page when its opener and a few lines fit there: a chapter end never leaves half a page empty, the
+  magazine rule). Under `recto`, a chapter landing on a left-hand page
   pulls a piece of its content (its first case study, quote, testimonial or key figures) onto that
   verso, facing the opener; a chapter with nothing to pull opens on the verso rather than leaving a
   blank page before it;
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-OPENERS = ("recto", "any")
+OPENERS = ("recto", "any", "flow")
+# Parts after which a chapter in the flow opens on the same page: text pages, not covers or contents.
+FLOWS_AFTER = ("chapter", "page", "section")
 # Blocks that stand alone on a page and read as the start of their chapter. A photo is not one: in a
 # final file a photo without its file is left out, and its lead page would be empty.
 PULLABLE = ("case-study", "quote", "testimonial", "figures")
@@ -36,10 +40,31 @@ def opens_on_recto(part: Any, theme: Any) -> bool:
     return openers(theme) == "recto" and lead_block(part) is not None
 
 
-def follows_on(part: Any) -> bool:
-    """Parts that follow the previous one on its page: sections, and the colophon, which fills the end
-    of the last page of text rather than standing alone on a page."""
-    return part.meta.layout in ("section", "colophon")
+def in_flow(part: Any, theme: Any) -> bool:
+    """A chapter the theme lets open where the text before it ends (`openers: flow`); whether it does
+    depends on the part before it too (`flowing_chapters`)."""
+    return part.meta.layout == "chapter" and openers(theme) == "flow"
+
+
+def flowing_chapters(parts: list[Any], theme: Any) -> set[int]:
+    """id() of the chapters that open where the part before them ends, in the publication's order:
+    the parts build lays each out with the part before it (toolkit/parts.py split_units), the
+    templates give them `.in-flow`."""
+    flow = openers(theme) == "flow"
+    return {id(part) for previous, part in zip(parts, parts[1:])
+            if part.meta.layout == "chapter" and follows_on(part, previous, flow)}
+
+
+def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
+    """Parts that follow the previous one on its page: sections; the colophon, which fills the end of
+    the last page of text rather than standing alone on a page; and, under `openers: flow`, a chapter
+    after a page of text (`previous`, a part: after a cover or the contents it starts a page)."""
+    if part.meta.layout in ("section", "colophon"):
+        return True
+    # An edition's regional insert may follow the text before it, but what follows the insert starts a
+    # page: the national chapters are then one same unit in every edition (laid out once for a batch).
+    return (flow and part.meta.layout == "chapter" and previous is not None
+            and previous.meta.layout in FLOWS_AFTER and getattr(previous, "origin", None) != "edition")
 
 
 # ---------------------------------------------------------------- copyfitting chapter ends
@@ -53,16 +78,11 @@ def follows_on(part: Any) -> bool:
 RUNT_LIMIT = 0.40
 COPYFIT_LAYOUTS = ("chapter", "page")
 TIGHT_RULES = (
-    "p {{ margin-bottom: 1.2mm; }}",
-    "ul, ol {{ margin-bottom: 1.5mm; }}",
-    "li {{ margin-bottom: 0.6mm; }}",
-    ".article {{ margin-bottom: 3.5mm; }}",
-    ".article.level-2 {{ padding-top: 2mm; }}",
-    "h3 {{ margin-top: 2.5mm; }}",
-    ".part-heading {{ margin-bottom: 5mm; }}",
-    ".figures, .testimonial, .pull-quote, .timeline, .chart, .zoom, .card, .about, .photo "
-    "{{ margin-top: 1.5mm; margin-bottom: 3mm; }}",
-    ".case-study {{ margin-bottom: 5mm; }}",
+    # In whole baselines, and never more than the theme gives: the grid (toolkit/grid.py) rounds any
+    # other margin up to the next baseline, so millimetre margins made the "tighter" layout longer.
+    ".part-heading {{ margin-bottom: var(--grid-baseline); }}",
+    ".case-study {{ margin-bottom: var(--grid-baseline); }}",
+    ".article {{ margin-bottom: 0; }}",
     "p {{ orphans: 2; widows: 2; }}",
     # Tracking a hair tighter, the copyfitter's oldest tool: a long paragraph loses a line or two.
     "p, li {{ letter-spacing: -0.01em; }}",

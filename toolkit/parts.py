@@ -70,11 +70,13 @@ class Unit:
 
 def split_units(publication: Publication, openers: str = "recto") -> list[Unit]:
     units: list[list[Part]] = []
+    previous = None
     for part in publication.parts:
-        if follows_on(part) and units:
+        if follows_on(part, previous, openers == "flow") and units:
             units[-1].append(part)
         else:
             units.append([part])
+        previous = part
     return [Unit(index, tuple(parts), openers == "recto") for index, parts in enumerate(units)]
 
 

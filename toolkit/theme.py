@@ -153,9 +153,10 @@ def _check_tokens(tokens: dict[str, Any], chain: list[tuple[Path, dict[str, Any]
             if not (FONTS / face["file"]).is_file():
                 problems.error(where, 0, f"font file fonts/{face['file']} not found")
     openers = (tokens.get("page") or {}).get("openers", "recto")
-    if openers not in ("recto", "any"):
+    if openers not in ("recto", "any", "flow"):
         problems.error(where, 0, f"page.openers is '{openers}': write 'recto' (chapters open on a right-hand "
-                                 "page) or 'any' (chapters open on the next page)")
+                                 "page), 'any' (chapters open on the next page) or 'flow' (chapters open "
+                                 "where the text before them ends)")
     for name in tokens.get("chart_palette", []):
         if name not in tokens.get("colors", {}):
             problems.error(where, 0, f"chart_palette names unknown colour '{name}'")

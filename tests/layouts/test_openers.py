@@ -77,17 +77,32 @@ def openers(tmp_path_factory):
             page = document[page_number - 1]
             if level != 1 or normalise(label) not in {normalise(title) for title in TITLES}:
                 continue
-            # The band: the widest filled rectangle that starts in the top bleed.
-            fills = [d["rect"] for d in page.get_drawings() if d.get("fill") and d["rect"].y0 <= page.trimbox.y0]
-            band = max(fills, key=lambda rect: rect.width * rect.height)
-            lines = [(line["bbox"], max(s["size"] for s in line["spans"]))
+            # The band: the largest filled rectangle under the title's first line (several chapters
+            # may open on one page under `openers: flow`; titles may begin with the same words).
+            lines = [(line["bbox"], max(s["size"] for s in line["spans"]), "".join(s["text"] for s in line["spans"]))
                      for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
                      if any(s["text"].strip() for s in line["spans"])]
-            title = [pymupdf.Rect(bbox) for bbox, size in lines if size >= 11.5 and bbox[1] < band.y1]
-            found.append((page.get_text(), band, title))
+            starts = [(len(normalise(text)), pymupdf.Rect(bbox)) for bbox, size, text in lines
+                      if size >= 11.5 and normalise(text) and normalise(label).startswith(normalise(text))]
+            assert starts, f"title {label!r} not found on its page {page_number}"
+            first_line = max(starts, key=lambda found: found[0])[1]
+            hits = [first_line]
+            fills = [d["rect"] for d in page.get_drawings() if d.get("fill")
+                     and d["rect"].contains(pymupdf.Point((hits[0].x0 + hits[0].x1) / 2, (hits[0].y0 + hits[0].y1) / 2))]
+            band = max(fills, key=lambda rect: rect.width * rect.height)
+            title = [pymupdf.Rect(bbox) for bbox, size, _ in lines
+                     if size >= 11.5 and band.y0 <= bbox[1] < band.y1]
+            found.append((page, band, title))
         full_text = "".join(page.get_text() for page in document)
-    assert len(found) == len(TITLES), f"{len(found)} openers found for {len(TITLES)} chapters"
-    return found, full_text
+        assert len(found) == len(TITLES), f"{len(found)} openers found for {len(TITLES)} chapters"
+        # Each opener's text: from its band to the next band on the same page, or the foot of the page.
+        openers_found = []
+        for page, band, title in found:
+            below = [other.y0 for other_page, other, _ in found
+                     if other_page.number == page.number and other.y0 > band.y0]
+            clip = pymupdf.Rect(page.rect.x0, band.y0, page.rect.x1, min(below, default=page.rect.y1))
+            openers_found.append((page.get_text(clip=clip), band, title))
+    return openers_found, full_text
 
 
 def test_the_band_has_one_height_whatever_the_title(openers):

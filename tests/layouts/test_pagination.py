@@ -214,8 +214,6 @@ def test_the_report_and_its_editions_have_no_filler_frame_or_process_colour_text
         assert found.four_colour_text_runs == 0, (found.file, found.four_colour_examples)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 item 3: chapter ends, the one-page part opener and the key "
-                                       "figures' charts still leave about 7 pages over 40 % empty (target 3)")
 def test_at_most_three_pages_besides_the_covers_are_over_40_percent_empty(audited) -> None:
     for found in audited:
         assert len(found.over_40_percent_empty) <= 3, (found.file, found.over_40_percent_empty)

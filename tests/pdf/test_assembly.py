@@ -202,7 +202,9 @@ def test_the_photo_is_kept_at_the_resolution_each_size_needs(parts_build) -> Non
     with pikepdf.open(parts_build[0]["print"].path) as pdf:
         images = image_xobjects(pdf)
         widths = {int(image.Width) for image in images}
-    assert len(images) >= 4  # column, half, case study, full: each unit embeds its own copy
+    # column, half, case study, full: sizes that need fewer pixels get a smaller copy (a unit holding
+    # two sizes of the same need embeds it once)
+    assert len(images) >= 3 and len(widths) >= 2
     assert 2000 in widths and min(widths) < 2000
 
 

@@ -44,10 +44,13 @@ def section_starts(document, parts) -> list[tuple[int, float, str]]:
             continue
         page = document[page_number - 1]
         wanted = [normalise(t) for t in (part.meta.kicker, part.meta.title) if t]
-        tops = [y for y, size, text in body_lines(page) + [(HEAD_BAND, 0, "")]
-                if normalise(text) and any(w.startswith(normalise(text)) for w in wanted)]
+        lines = body_lines(page) + [(HEAD_BAND, 0, "")]
+        tops = [y for y, size, text in lines if normalise(text) and any(w.startswith(normalise(text)) for w in wanted)]
         assert tops, (label, page_number)
-        starts.append((page_number - 1, min(tops), part.meta.running_title or part.meta.title))
+        top = min(tops)
+        # A chapter's number ("02") stands on its own line over its title: the chapter starts there.
+        numbers = [y for y, size, text in lines if text.strip().isdigit() and top - 20 * MM <= y < top]
+        starts.append((page_number - 1, min(numbers, default=top), part.meta.running_title or part.meta.title))
     return starts
 
 
