@@ -24,6 +24,7 @@ from .pdf import PageRoles, postprocess, write_atomic
 from .tags import finish_tags, link_descriptions
 from .render import Renderer, RendererFailure, WeasyWarnings
 from .resources import plain_name_problem
+from .refused import locate_refused, refused_urls
 from .theme import Theme, load_theme
 from .validate import MISSING_PHOTO, load_publication
 
@@ -120,6 +121,7 @@ class Builder:
         logger.addHandler(captured)
         cache_warnings = CacheWarnings()
         cache_log.addHandler(cache_warnings)
+        refused_before = len(self.renderer.refused)
         try:
             render = self.render_in_parts if in_parts else self.render_whole
             pdf, pages, identity = render(publication, theme, variant)
@@ -129,7 +131,11 @@ class Builder:
         finally:
             logger.removeHandler(captured)
             cache_log.removeHandler(cache_warnings)
-        located = [*warnings, *theme.warnings, *self.renderer.stylesheet_warnings(theme, variant)]
+        # A refused resource at the template or stylesheet line asking for it (it is also in the summary as
+        # WeasyPrint reports it); under --strict it stops the build below, before anything is written.
+        refused = locate_refused(refused_urls(self.renderer.refused[refused_before:], captured.messages),
+                                 [*self._overrides(publication), *theme.folders], publication.root)
+        located = [*warnings, *theme.warnings, *self.renderer.stylesheet_warnings(theme, variant), *refused]
         # A damaged cache entry was rebuilt: reported, but not a problem of the content (--strict ignores it).
         all_warnings = [str(p) for p in [*located, *cache_warnings.problems]] + \
             [f"weasyprint: {m}" for m in captured.messages]

@@ -12,6 +12,9 @@ from pathlib import Path
 from .errors import Problem
 
 LOG = logging.getLogger("toolkit.cache")
+# No entry is this large (a unit's PDF is a few MB, a CMYK photo at most the 60 MB of its source): a
+# larger file in the cache (a sparse file, a link to a disk image) would be read whole into memory.
+MAX_ENTRY_BYTES = 256 * 2**20
 
 
 def digest(data: bytes) -> str:
@@ -29,6 +32,9 @@ def read_entry(path: Path) -> bytes | None:
     or a folder in the cache would block or raise."""
     try:
         if not path.is_file():
+            return None
+        if path.stat().st_size > MAX_ENTRY_BYTES:
+            damaged(path, f"larger than {MAX_ENTRY_BYTES // 2**20} MB")
             return None
         return path.read_bytes()
     except OSError as error:

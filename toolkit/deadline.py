@@ -5,11 +5,17 @@ worker) get `TOOLKIT_TIME_LIMIT` seconds each (default 3600: a 10 000-row table 
 on a loaded two-core machine). When the time is up, `TimeLimit` is raised where the work is, so that the caller can name
 the template line or the block being laid out.
 
-The limit is a timer signal, so it holds in the main thread of a process (the command line, the
-workers of a parts build); a build run from another thread (a Dask worker) has none.
+In the main thread of a process (the command line, the workers of a parts build) the limit is a
+timer signal. A signal only ever reaches the main thread, so in another thread (a build run by a Dask
+worker) a watchdog thread raises TimeLimit in the working thread instead, through the interpreter's
+asynchronous exceptions (PyThreadState_SetAsyncExc): like the signal, it lands at the next bytecode
+the thread runs, in the template loop or the layout step where the time ran out, so the same code
+names the place. A check in the toolkit's own hooks would miss loops that call none of them (a
+template's empty nested loop, WeasyPrint laying out the rows of one table).
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
@@ -59,8 +65,12 @@ def limit_problem(value: str) -> str:
 def time_limit(seconds: float | None = None) -> Iterator[None]:
     """Raise TimeLimit in the code run inside once `seconds` (default: TOOLKIT_TIME_LIMIT) have passed."""
     seconds = limit_seconds() if seconds is None else seconds
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with ThreadLimit(seconds):
+            yield
         return
 
     def expired(signum: int, frame: object) -> None:
@@ -79,10 +89,60 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - started), 0.001), outer[1])
 
 
+class ThreadLimit:
+    """The time limit of the thread that enters it, raised there by a watchdog thread (see the module's doc).
+
+    Once it has left, no TimeLimit reaches the thread: the watchdog is stopped and one still pending is
+    withdrawn under the same lock, and leaving is retried when the limit lands while leaving."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.target = threading.get_ident()
+        self.stopped = threading.Event()
+        self.lock = threading.Lock()
+        self.live = True
+        # The interpreter raises a class, made without arguments: one that knows its limit.
+        self.raised = type("TimeLimit", (TimeLimit,), {"__init__": lambda error: TimeLimit.__init__(error, seconds),
+                                                       "__reduce__": lambda error: (TimeLimit, (seconds,))})
+
+    def __enter__(self) -> "ThreadLimit":
+        threading.Thread(target=self._watch, name="toolkit-time-limit", daemon=True).start()
+        return self
+
+    def _watch(self) -> None:
+        if self.stopped.wait(self.seconds):
+            return
+        while True:  # again every REPEAT_SECONDS: code catching every exception cannot swallow it
+            with self.lock:
+                if not self.live:
+                    return
+                _raise_in(self.target, self.raised)
+            if self.stopped.wait(REPEAT_SECONDS):
+                return
+
+    def _stop(self) -> None:
+        with self.lock:
+            self.live = False
+            _raise_in(self.target, None)  # one raised but not yet landed
+        self.stopped.set()
+
+    def __exit__(self, *exc: object) -> None:
+        while True:
+            try:
+                self._stop()
+                return
+            except TimeLimit:  # landed before the watchdog could be stopped: stop it again
+                continue
+
+
+def _raise_in(thread_id: int, error: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(error) if error else None)
+
+
 PACKAGE = str(Path(__file__).parent)
 # The html stage's own code (its sandbox, its helpers) runs for the templates, the signal handler for
 # no one: neither side.
-NEITHER_SIDE = (str(Path(__file__).parent / "html.py"), __file__)
+NEITHER_SIDE = (str(Path(__file__).parent / "html.py"), str(Path(__file__).parent / "sandbox.py"), __file__)
 
 
 def interrupted_in_template(error: TimeLimit) -> bool:

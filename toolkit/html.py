@@ -5,20 +5,17 @@ import hashlib
 import traceback
 
 import datetime as dt
-import math
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePath
-from types import ModuleType
+from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, pass_context)
-from jinja2.exceptions import SecurityError, TemplateRuntimeError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from . import markdown
@@ -30,6 +27,7 @@ from .endmatter import photo_credits
 from .pagination import flowing_chapters, in_flow, lead_block, opens_on_recto
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
+from .sandbox import MAX_TEMPLATE_VALUE, TemplateSandbox, TemplateTooLarge, bounded_range, counted_work  # noqa: F401
 from .spanning import lift_wide_blocks
 from .theme import Theme
 from .identity import publication_logo
@@ -76,55 +74,6 @@ def search_path(theme: Theme, overrides: list[Path]) -> list[Path]:
     return [*overrides, *theme.template_folders]
 
 
-# A publication's `layouts:` folder is content: its templates may read the data they are given, never
-# reach Python (`cycler.__init__.__globals__.os`), the file system (`publication.root.read_text()`) or
-# build values that exhaust the machine (`'x' * 10**10`, `9**99999999`).
-PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
-MAX_TEMPLATE_VALUE = 10_000_000  # characters or items a `*` may build; digits a `**` may give
-
-
-class TemplateSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox (no `_` attributes, no mutation of lists and dicts, bounded `range`),
-    with paths reduced to their names and bounded arithmetic."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, PurePath) and attr not in PATH_ATTRIBUTES:
-            return False
-        if isinstance(value, ModuleType):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
-                and right > 0 and right * math.log10(abs(left)) > MAX_TEMPLATE_VALUE:
-            raise TemplateRuntimeError(f"'**' would give a number of more than {MAX_TEMPLATE_VALUE} digits")
-        if operator == "*" and _sized_product(left, right) > MAX_TEMPLATE_VALUE:
-            raise TemplateRuntimeError(f"'*' would build a value of more than {MAX_TEMPLATE_VALUE} characters "
-                                       "or items")
-        try:
-            return super().call_binop(context, operator, left, right)
-        except OverflowError as error:  # a float power too large
-            raise TemplateRuntimeError(f"'{operator}': {error}") from None
-
-
-def bounded_range(*args: int) -> range:
-    """`range` as the sandbox bounds it, failing as a template error rather than an OverflowError."""
-    try:
-        return safe_range(*args)
-    except OverflowError as error:
-        raise TemplateRuntimeError(str(error)) from None
-
-
-def _sized_product(left: Any, right: Any) -> int:
-    """The length `left * right` would have when one side is a string or a sequence, else 0."""
-    for sequence, count in ((left, right), (right, left)):
-        if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(count, int):
-            return len(sequence) * count
-    return 0
-
-
 def make_environment(theme: Theme, overrides: list[Path]) -> Environment:
     """Jinja with autoescape; `!<theme>/name` reaches one theme's own template to extend it.
 
@@ -163,6 +112,7 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.globals["opens_on_recto"] = opens_on_recto
     env.globals["in_flow"] = in_flow  # `openers: flow`: the chapter opens where the text before it ends
     env.globals["photo_credits"] = photo_credits  # the colophon credits the photos printed
+    env.bound_filters()
     return env
 
 
@@ -389,7 +339,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         **(extra_context or {}),
     }
     try:
-        with time_limit():
+        with time_limit(), counted_work(content_bytes(publication)):
             html = env.get_template("document.html").render(context)
     except TemplateSyntaxError as error:
         raise ContentError([Problem(error.filename or error.name or "template", error.lineno,
@@ -400,6 +350,11 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         raise ContentError([template_problem(error, theme, overrides or [])]) from None
     chapters = [anchors[id(part)] for part in (only or publication.parts) if part.meta.layout == "chapter"]
     return HtmlDocument(french_html(lift_wide_blocks(html)), headings, chapters)
+
+
+def content_bytes(publication: Publication) -> int:
+    """The size of the parts' files: what the templates may build grows with it (sandbox.counted_work)."""
+    return sum(part.source.stat().st_size for part in publication.parts if Path(part.source).is_file())
 
 
 def template_problem(error: Exception, theme: Theme, overrides: list[Path]) -> Problem:
@@ -419,6 +374,8 @@ def template_problem(error: Exception, theme: Theme, overrides: list[Path]) -> P
         return Problem(*where, f"template '{error.name}' not found (searched {folders})")
     if isinstance(error, TimeLimit):
         return slow_rendering_problem(error, where)
+    if isinstance(error, TemplateTooLarge):
+        return Problem(*where, f"template: {error}")
     if isinstance(error, RecursionError):
         return Problem(*where, "template error: a template or macro calls itself without end (RecursionError)")
     reason = str(error).splitlines()[0] if str(error) else ""

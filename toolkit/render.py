@@ -39,6 +39,8 @@ def closed_fetcher(roots: tuple[Path, ...], refused: list[str]) -> Any:
 
     class ClosedFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url[:5].lower() == "data:":
+                return _data_url(url, refused)
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
             if path is None or not any(path.is_relative_to(root) for root in resolved_roots):
@@ -53,6 +55,31 @@ def closed_fetcher(roots: tuple[Path, ...], refused: list[str]) -> Any:
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
 
     return ClosedFetcher()
+
+
+# A `data:` URL of a template or a stylesheet (a small SVG icon, a pattern) carries its content: it is
+# decoded here, never fetched; a large one is refused before decoding (it would be a file in disguise).
+MAX_DATA_URL_BYTES = 256 * 1024
+
+
+def _data_url(url: str, refused: list[str]) -> Any:
+    from urllib.request import DataHandler, Request
+
+    from weasyprint.urls import URLFetcherResponse
+
+    if len(url) > MAX_DATA_URL_BYTES * 4 // 3 + 1024:  # base64 takes 4 characters for 3 bytes
+        refused.append(url)
+        raise RefusedResource(f"refused resource (a data: URL larger than {MAX_DATA_URL_BYTES // 1024} KB): {url[:120]}")
+    try:
+        response = DataHandler().data_open(Request(url))
+        body = response.read()
+    except (ValueError, OSError) as error:
+        refused.append(url)
+        raise RefusedResource(f"refused resource (a malformed data: URL, {error}): {url[:120]}") from None
+    if len(body) > MAX_DATA_URL_BYTES:
+        refused.append(url)
+        raise RefusedResource(f"refused resource (a data: URL larger than {MAX_DATA_URL_BYTES // 1024} KB): {url[:120]}")
+    return URLFetcherResponse(url, body, {"Content-Type": response.headers.get("Content-Type", "text/plain")})
 
 
 @dataclass

@@ -534,7 +534,8 @@ def test_designer_theme_css_cannot_fetch_or_read_outside(tmp_path, monkeypatch, 
         @import url({(outside / 'secret.css').as_uri()});
         body {{ background: url({server.url('theme-bg.png')}) }}
         h1 {{ background: url({(outside / 'secret.png').as_uri()}) }}
-        p {{ background: url(data:image/png;base64,{base64.b64encode(image_bytes('PNG', (4, 4))).decode()}) }}
+        p {{ background: url(data:image/png;base64,{base64.b64encode(image_bytes('PNG', (4, 4))).decode()}),
+                         url(data:image/png;base64,{base64.b64encode(b"x" * 300_000).decode()}) }}
         """), encoding="utf-8")
     monkeypatch.setattr(toolkit.build, "load_theme", lambda name: load_theme(name, layouts))
     root = publication(tmp_path, FRONT + "Texte.\n", meta=META + "theme: evil\n")
@@ -543,8 +544,12 @@ def test_designer_theme_css_cannot_fetch_or_read_outside(tmp_path, monkeypatch, 
     expected = {server.url("theme-import.css"), (outside / "secret.css").as_uri(), server.url("theme-bg.png"),
                 (outside / "secret.png").as_uri()}
     assert expected <= set(outcome.refused), expected - set(outcome.refused)
-    # data: URLs are refused too, whatever their size (the fetcher serves files of the project only).
-    assert any(url.startswith("data:image/png") for url in outcome.refused)
+    # A small data: URL carries its content and is decoded (never fetched); one over 256 KB is refused
+    # unread, a malformed one refused.
+    small = [w for w in outcome.result.warnings if "data: URL" in w]
+    assert any("a data: URL larger than 256 KB" in w for w in small), small
+    assert len([url for url in outcome.refused if url.startswith("data:")]) <= 2
+    assert not any(url.startswith("data:image/png;base64,iVBOR") for url in outcome.refused)
     assert_nothing_reached(outcome, server, outside)
 
 

@@ -31,7 +31,7 @@ ESCAPES = [
     ("'{m.__class__}'.format_map({'m': meta})", "access to attribute '__class__' of 'PublicationMeta'"),
     ("anchor.__globals__", "access to attribute '__globals__' of 'function' object is unsafe"),
     ("image_url.__closure__", "access to attribute '__closure__' of 'function' object is unsafe"),
-    ("meta.model_copy.__func__.__globals__", "access to attribute '__func__' of 'method' object is unsafe"),
+    ("meta.model_copy.__func__.__globals__", "access to attribute 'model_copy' of 'PublicationMeta' object is unsafe"),
     ("(publication.root / '../../outside/secret.txt').read_text()",
      "access to attribute 'read_text' of 'PosixPath' object is unsafe"),
     ("publication.parts[0].source.open().read()", "access to attribute 'open' of 'PosixPath' object is unsafe"),
@@ -39,6 +39,10 @@ ESCAPES = [
     ("theme.output_profile.read_bytes()", "access to attribute 'read_bytes' of 'PosixPath' object is unsafe"),
     ("meta.keywords.append('x')", "access to attribute 'append' of 'list' object is unsafe"),
     ("theme.tokens.update({})", "access to attribute 'update' of 'dict' object is unsafe"),
+    # pydantic's machinery on the content's models: a 100 MB JSON at once, or a changed copy
+    ("meta.model_dump_json(indent=100000000)", "access to attribute 'model_dump_json' of 'PublicationMeta'"),
+    ("publication.parts[0].json(indent=100000000)", "access to attribute 'json' of 'Part' object is unsafe"),
+    ("publication.model_copy(update={'name': 'x'})", "access to attribute 'model_copy' of 'Publication'"),
 ]
 BOUNDS = [
     ("'x' * 100000000", "'*' would build a value of more than 10000000 characters or items"),

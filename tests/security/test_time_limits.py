@@ -125,3 +125,66 @@ def test_the_limit_gives_back_a_timer_set_before() -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------- in a thread (a Dask worker's)
+
+def in_thread(work):
+    """`work()` run in a thread, as a Dask worker runs a build; what it returned or raised."""
+    import threading
+
+    done: list = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            done.append(error)
+    thread = threading.Thread(target=run, name="dask-like-worker", daemon=True)  # a failure must not hang the run
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the limit did not stop the work in the thread"
+    return done[0]
+
+
+@pytest.mark.parametrize("loop", [ENDLESS_LOOP, ENDLESS_LOOP.replace("{{ j }}", "")], ids=["printing", "empty"])
+def test_an_endless_template_loop_stops_in_a_thread(tmp_path, monkeypatch, loop) -> None:
+    """A signal never reaches a thread: there, a watchdog raises the limit in the working thread."""
+    monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "1")
+    root = publication(tmp_path, FRONT + "Texte.\n", meta=META + "layouts: mine\n",
+                       files={"mine/document.html": f"<html><body>\n<p>{loop}</p>\n</body></html>\n"})
+    outcome = timed(lambda: in_thread(lambda: build(root, monkeypatch)), 15)
+    assert outcome.error is not None
+    assert outcome.messages() == ["mine/document.html:2: error: template: rendering took more than 1 s (the time "
+                                  "limit, TOOLKIT_TIME_LIMIT): a loop of the template runs too long; loop over the "
+                                  "content given, not over large ranges"]
+
+
+def test_a_layout_past_the_limit_stops_in_a_thread(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TOOLKIT_TIME_LIMIT", "4")
+    root = publication(tmp_path, FRONT + "Texte.\n\n::: table\ntitle: Liste\n---\n" + rows(1500) + ":::\n")
+    outcome = timed(lambda: in_thread(lambda: build(root, monkeypatch)), 30)
+    assert outcome.error is not None
+    [message] = outcome.messages()
+    assert message.startswith("sections/01.md:9: error: laying out took more than 4 s (the time limit of one "
+                              "layout, TOOLKIT_TIME_LIMIT) while at the block at this line; nothing was written"), message
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_no_limit_reaches_a_thread_after_its_work() -> None:
+    """Once the limited work is over, the thread goes on undisturbed, whether the time ran out or not."""
+    def work() -> list[str]:
+        seen = []
+        with time_limit(5):
+            sum(range(1000))
+        try:
+            with time_limit(0.2):
+                while True:
+                    pass
+        except TimeLimit as error:
+            seen.append(str(error))
+        deadline = time.monotonic() + 2.5  # past the watchdog's repeat (2 s)
+        while time.monotonic() < deadline:
+            pass
+        return seen + ["undisturbed"]
+    assert in_thread(work) == ["took more than 0.2 s", "undisturbed"]
