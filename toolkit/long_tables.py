@@ -125,9 +125,13 @@ _columns = threading.local()
 
 
 @contextmanager
-def whole_table_columns(widths: dict[int, list[float]] | None) -> Iterator[dict[int, list[float]]]:
+def whole_table_columns(widths: dict[int, list[float]] | None,
+                        top: list[float] | None = None) -> Iterator[dict[int, list[float]]]:
     """While laying out: the long table's columns sized from `widths` (column → [min, max] content
-    width over the whole table), and the widths of this chunk's cells recorded into the result."""
+    width over the whole table), and the widths of this chunk's cells recorded into the result.
+    `top`: per column, the collapsed border above the chunk's first row in the whole table (the
+    previous row's bottom border, not the header's), which sets where the row's content starts."""
+    import weasyprint.formatting_structure.build as build
     from weasyprint.layout import preferred
 
     seen: dict[int, list[float]] = {}
@@ -152,16 +156,28 @@ def whole_table_columns(widths: dict[int, list[float]] | None) -> Iterator[dict[
                 low, high = max(low, widths[cell.grid_x][0]), max(high, widths[cell.grid_x][1])
         return low, high
 
+    original_borders = build.collapse_table_borders
+
+    def borders(table: Any, grid_width: int, grid_height: int) -> Any:
+        grid = original_borders(table, grid_width, grid_height)
+        if top is not None and table.element is not None and table.element.get(TABLE_MARK) is not None:
+            body = next((group for group in table.children if not group.is_header and group.children), None)
+            for cell in body.children[0].children if body is not None else ():
+                cell.border_top_width = top[cell.grid_x] / 2  # as collapse_table_borders sets it
+        return grid
+
     preferred.table_and_columns_preferred_widths = table_widths
     preferred.table_cell_min_max_content_width = cell_widths
     import weasyprint.layout.table as table_module
     table_module.table_and_columns_preferred_widths = table_widths
+    build.collapse_table_borders = borders
     try:
         yield seen
     finally:
         preferred.table_and_columns_preferred_widths = original_table
         preferred.table_cell_min_max_content_width = original_cell
         table_module.table_and_columns_preferred_widths = original_table
+        build.collapse_table_borders = original_borders
 
 
 class _Measured(BaseException):
@@ -240,10 +256,10 @@ def _chunked(job: Any, renderer: Any, theme: Any, probe: Callable[..., Any], tab
     pdfs: list[bytes] = []
     pages: list[tuple[list[str], list[tuple[int, str]], bool, dict[str, str]]] = []
     shifts: list[float] | None = []
-    first, side, runt = 0, None, False
+    first, side, runt, top = 0, None, False, None
     while True:
         last = min(first + size, len(table.rows))
-        with whole_table_columns(widths):
+        with whole_table_columns(widths, top):
             document = renderer.document(chunk_html(job.html, table, first, last, side), base, theme,
                                          job.variant, extra_css_text=css)
         numbers = [row_numbers(page) for page in document.pages]
@@ -268,11 +284,26 @@ def _chunked(job: Any, renderer: Any, theme: Any, probe: Callable[..., Any], tab
             pdfs.append(renderer.write_pdf(kept, job.variant, identifier=job.key[:32].encode()))
             break
         side = document.pages[end]._page_box.page_type.side
+        top = _border_above(document.pages[end], numbers[end][0] - first)
         pdfs.append(renderer.write_pdf(kept, job.variant, identifier=job.key[:32].encode()))
         first = numbers[end][0]
         del document, kept
     return Laid(_concatenate(pdfs), [p[0] for p in pages], [p[1] for p in pages], [p[2] for p in pages],
                 [p[3] for p in pages] if job.margin_texts else [], shifts), runt
+
+
+def _border_above(page: Any, body_row: int) -> list[float] | None:
+    """Per column, the width of the collapsed border above the long table's `body_row`-th body row
+    (None when its borders are not collapsed)."""
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    table = next((box for box in page._page_box.descendants() if isinstance(box, TableBox)
+                  and box.element is not None and box.element.get(TABLE_MARK) is not None), None)
+    grid = getattr(table, "collapsed_border_grid", None)
+    if not grid or not grid[1]:
+        return None
+    header = sum(len(group.children) for group in table.children if group.is_header)
+    return [width for _, (_, width, _) in grid[1][header + body_row]]
 
 
 def _concatenate(pdfs: list[bytes]) -> bytes:
