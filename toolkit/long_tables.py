@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -253,7 +254,7 @@ def _chunked(job: Any, renderer: Any, theme: Any, probe: Callable[..., Any], tab
         for column, (low, high) in seen.items():
             known = widths.setdefault(column, [0.0, 0.0])
             known[0], known[1] = max(known[0], low), max(known[1], high)
-    pdfs: list[bytes] = []
+    merged = _Pages()
     pages: list[tuple[list[str], list[tuple[int, str]], bool, dict[str, str]]] = []
     shifts: list[float] | None = []
     first, side, runt, top = 0, None, False, None
@@ -281,14 +282,14 @@ def _chunked(job: Any, renderer: Any, theme: Any, probe: Callable[..., Any], tab
                    _is_blank(page), margin) for page, margin in zip(kept.pages, margins)]
         if last >= len(table.rows):
             runt = is_runt(document.pages)
-            pdfs.append(renderer.write_pdf(kept, job.variant, identifier=job.key[:32].encode()))
+            merged.add(renderer.write_pdf(kept, job.variant, identifier=job.key[:32].encode()))
             break
         side = document.pages[end]._page_box.page_type.side
         top = _border_above(document.pages[end], numbers[end][0] - first)
-        pdfs.append(renderer.write_pdf(kept, job.variant, identifier=job.key[:32].encode()))
+        merged.add(renderer.write_pdf(kept, job.variant, identifier=job.key[:32].encode()))
         first = numbers[end][0]
         del document, kept
-    return Laid(_concatenate(pdfs), [p[0] for p in pages], [p[1] for p in pages], [p[2] for p in pages],
+    return Laid(merged.pdf(), [p[0] for p in pages], [p[1] for p in pages], [p[2] for p in pages],
                 [p[3] for p in pages] if job.margin_texts else [], shifts), runt
 
 
@@ -306,15 +307,34 @@ def _border_above(page: Any, body_row: int) -> list[float] | None:
     return [width for _, (_, width, _) in grid[1][header + body_row]]
 
 
-def _concatenate(pdfs: list[bytes]) -> bytes:
-    """One PDF of the chunks' pages, in order (the first chunk's catalog: its output intent, metadata)."""
-    import pikepdf
+class _Pages:
+    """The chunks' files, kept on disk until the last is written, then joined in one PDF (the first
+    chunk's catalog: its output intent, metadata). Joined as each was written, they stayed in memory
+    whole, their colour profile with them: qpdf reads a copied page's streams from its source file
+    only when it writes the result, so each source stays open, here a file rather than bytes."""
 
-    merged = pikepdf.open(io.BytesIO(pdfs[0]))
-    for data in pdfs[1:]:
-        with pikepdf.open(io.BytesIO(data)) as source:
-            for page in source.pages:
-                merged.pages.append(page)
-    out = io.BytesIO()
-    merged.save(out, compress_streams=False, deterministic_id=True)
-    return out.getvalue()
+    def __init__(self) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="toolkit-chunks-")
+        self.paths: list[Path] = []
+
+    def add(self, data: bytes) -> None:
+        path = Path(self.folder.name) / f"{len(self.paths)}.pdf"
+        path.write_bytes(data)
+        self.paths.append(path)
+
+    def pdf(self) -> bytes:
+        import pikepdf
+
+        sources = [pikepdf.open(path) for path in self.paths]
+        try:
+            merged = sources[0]
+            for source in sources[1:]:
+                for page in source.pages:  # append(), not extend(): no warning about named destinations
+                    merged.pages.append(page)
+            out = io.BytesIO()
+            merged.save(out, compress_streams=False, deterministic_id=True)
+            return out.getvalue()
+        finally:
+            for source in sources:
+                source.close()
+            self.folder.cleanup()
