@@ -222,15 +222,20 @@ def lay_out_long_table(job: Any, renderer: Any, theme: Any, probe: Callable[...,
     table = find_long_table(job.html, size)
     if table is None:
         return None
+    from .deadline import time_limit
     from .pagination import tight_css
+    from .render import renderer_failures
 
-    laid, runt = _chunked(job, renderer, theme, probe, table, size, job.extra_css)
-    if laid is not None and job.copyfit and runt:  # as parts._lay_out copyfits a whole unit
-        tight, _ = _chunked(job, renderer, theme, probe, table, size, job.extra_css + tight_css([]))
-        if tight is not None and tight.pages < laid.pages:
-            tight.tight = True
-            return tight
-    return laid
+    # One time limit for the whole unit too (each chunk's layout has its own): a table of a million
+    # rows is stopped, as it was when laid out whole, at most a chunk's layout after the limit.
+    with renderer_failures(), time_limit():
+        laid, runt = _chunked(job, renderer, theme, probe, table, size, job.extra_css)
+        if laid is not None and job.copyfit and runt:  # as parts._lay_out copyfits a whole unit
+            tight, _ = _chunked(job, renderer, theme, probe, table, size, job.extra_css + tight_css([]))
+            if tight is not None and tight.pages < laid.pages:
+                tight.tight = True
+                return tight
+        return laid
 
 
 def _chunked(job: Any, renderer: Any, theme: Any, probe: Callable[..., Any], table: Table, size: int,

@@ -136,7 +136,7 @@ def _lay_out(job: Job) -> Laid:
         _WORKER_RENDERER = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
     theme = load_theme(job.theme, Path(job.layouts))
     if (chunked := lay_out_long_table(job, _WORKER_RENDERER, theme, _probe)) is not None:
-        return chunked  # a long table: laid out in chunks of rows, its memory bounded (toolkit/long_tables.py)
+        return chunked  # a long table, laid out in chunks of rows (toolkit/long_tables.py)
     document = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant, extra_css_text=job.extra_css)
     fitted = False
     if job.copyfit and is_runt(document.pages):
