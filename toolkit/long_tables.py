@@ -224,18 +224,33 @@ def lay_out_long_table(job: Any, renderer: Any, theme: Any, probe: Callable[...,
         return None
     from .deadline import time_limit
     from .pagination import tight_css
-    from .render import renderer_failures
+    from .render import LayoutTimeLimit, renderer_failures
 
     # One time limit for the whole unit too (each chunk's layout has its own): a table of a million
     # rows is stopped, as it was when laid out whole, at most a chunk's layout after the limit.
-    with renderer_failures(), time_limit():
-        laid, runt = _chunked(job, renderer, theme, probe, table, size, job.extra_css)
-        if laid is not None and job.copyfit and runt:  # as parts._lay_out copyfits a whole unit
-            tight, _ = _chunked(job, renderer, theme, probe, table, size, job.extra_css + tight_css([]))
-            if tight is not None and tight.pages < laid.pages:
-                tight.tight = True
-                return tight
-        return laid
+    try:
+        with renderer_failures(), time_limit():
+            laid, runt = _chunked(job, renderer, theme, probe, table, size, job.extra_css)
+            if laid is not None and job.copyfit and runt:  # as parts._lay_out copyfits a whole unit
+                tight, _ = _chunked(job, renderer, theme, probe, table, size, job.extra_css + tight_css([]))
+                if tight is not None and tight.pages < laid.pages:
+                    tight.tight = True
+                    return tight
+            return laid
+    except LayoutTimeLimit as stopped:
+        if stopped.where:
+            raise
+        # Stopped between two chunks, where no box says where: at the table, the block being laid out.
+        raise LayoutTimeLimit(_source(job.html, table), stopped.detail) from stopped
+
+
+def _source(html: str, table: Table) -> str:
+    """The `data-source` (file:line) of the table's nearest ancestor that has one."""
+    for _, start, end in reversed(table.ancestors):
+        found = re.search(r'\bdata-source="([^"]*)"', html[start:end])
+        if found:
+            return found.group(1)
+    return ""
 
 
 def _chunked(job: Any, renderer: Any, theme: Any, probe: Callable[..., Any], table: Table, size: int,
