@@ -187,3 +187,25 @@ def test_tables_not_chunked() -> None:
     assert find_long_table(html("<tr><td>x</td><td>y</td></tr>"), 60) is None  # not long
     assert find_long_table(html('<tr><td colspan="2">x</td></tr>'), 20) is None
     assert find_long_table(html('<tr><td>x<span class="note">n</span></td></tr>'), 20) is None
+
+
+def test_what_a_chunk_leaves_behind_does_not_grow(tmp_path, monkeypatch) -> None:
+    """1 500 rows in ten chunks: the objects alive once a chunk is written are as many after the ninth
+    as after the second (the peak of the 10 000 and 30 000-row builds: bench/long_table.py)."""
+    from toolkit import long_tables, parts
+
+    write_publication(tmp_path / "content", 1500)
+    job = table_job(tmp_path / "content", tmp_path / "out")
+    monkeypatch.setattr(long_tables, "ROWS_PER_CHUNK", 150)
+    alive = []
+    add = long_tables._Pages.add
+
+    def add_then_count(self, data: bytes) -> None:
+        add(self, data)
+        gc.collect()
+        alive.append(len(gc.get_objects()))
+
+    monkeypatch.setattr(long_tables._Pages, "add", add_then_count)
+    laid = parts._lay_out(job)
+    assert len(alive) >= 9 and laid.pages >= 15, (len(alive), laid.pages)
+    assert alive[-2] - alive[1] < 2000, f"objects alive after each chunk: {alive}"
