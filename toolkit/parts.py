@@ -34,6 +34,7 @@ from .pagination import copyfits, follows_on, is_runt, lead_block, openers, tigh
 from .cache import damaged, digest, read_entry
 from .paths import CACHE, IMAGE_CACHE
 from .pdf import write_atomic
+from .long_tables import lay_out_long_table
 from .merge import folio_sheet, merge
 from .sides import (NO_FOLIOS, margin_texts_on_side, mirror_shifts, page_names, probe_html, probe_table,
                     take_margin_texts)
@@ -136,6 +137,8 @@ def _lay_out(job: Job) -> Laid:
     if _WORKER_RENDERER is None:
         _WORKER_RENDERER = Renderer(roots=(FONTS, LAYOUTS, IMAGE_CACHE))
     theme = load_theme(job.theme, Path(job.layouts))
+    if (chunked := lay_out_long_table(job, _WORKER_RENDERER, theme, _probe)) is not None:
+        return chunked  # a long table, laid out in chunks of rows (toolkit/long_tables.py)
     document = _WORKER_RENDERER.document(job.html, Path(job.base), theme, job.variant, extra_css_text=job.extra_css)
     fitted = False
     if job.copyfit and is_runt(document.pages):

@@ -5,7 +5,7 @@ import logging
 import mimetypes
 import re
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from .deadline import ENV as TIME_LIMIT_ENV, TimeLimit, time_limit
 from .errors import Problem
 from .grid import on_grid
-from .layout_memory import lean_html, release_after_paint
+from .layout_memory import lean_html, release_after_paint, tags_after_paint
 from .resources import MAX_RESOURCE_BYTES
 from .theme import Theme
 from .typography import without_page_turn_hyphens
@@ -159,7 +159,9 @@ class Renderer:
         options = {k: v for k, v in VARIANT_OPTIONS[variant].items() if k not in _layout_options(variant)}
         if variant == "print":  # untagged: no page's boxes are read after it is drawn
             release_after_paint(document)
-        with renderer_failures():
+        # A PDF/UA file is tagged: each page's tags are built once it is drawn, then its boxes let go.
+        tagged = tags_after_paint(document) if "ua" in str(options.get("pdf_variant")) else nullcontext()
+        with renderer_failures(), tagged:
             return document.write_pdf(pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=True, **options)
 
 

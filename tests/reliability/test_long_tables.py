@@ -102,3 +102,110 @@ def test_styles_do_not_grow_with_the_rows(tmp_path, monkeypatch) -> None:
         with pytest.raises(KeyboardInterrupt):
             builder.build("annexe", "screen")
     assert counts[1] - counts[0] < 60, f"styles for 50 rows: {counts[0]}, for 650: {counts[1]}"
+
+
+# ---------------------------------------------------------------- print: laid out in chunks of rows
+
+WIDE = "Commune-de-Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson"  # min-content wider than any other cell
+
+
+def chunky_publication(content: Path, rows: int, wide_row: int) -> None:
+    """A chapter of text, then the table (one row, far down, with the widest unbreakable cell: the
+    columns of the whole table are not those of its first rows), then text after it."""
+    write_publication(content, rows)
+    body = "".join(f"| {n} | Projet numéro {n} de rénovation | {WIDE if n == wide_row else f'Commune {n % 97}'} "
+                   f"| {n * 3 % 1000},{n % 10} |\n" for n in range(1, rows + 1))
+    text = (CHAPTER.format(n=3) + "Un paragraphe avant le tableau, qui le présente en quelques lignes.\n\n"
+            "::: table\ntitle: Liste des projets\n---\n| N° | Projet | Commune | Montant (k€) |\n|---|---|---|---:|\n"
+            + body + ":::\n\n## Après le tableau\n\nLe texte qui suit le tableau, sur la même page que ses dernières"
+            " lignes. " * 3 + "\n")
+    (content / "annexe" / "sections" / "03.md").write_text(text, encoding="utf-8")
+
+
+def table_job(content: Path, out: Path):
+    """The print job of the table's unit, as the parts build gives it to a worker."""
+    from toolkit.build import Builder
+
+    builder = Builder(content=content, out=out)
+    try:
+        publication, theme, _ = builder.load("annexe", None)
+        assembler = builder.assembler(publication, theme, "print")
+        unit = next(u for u in assembler.units if any(p.id == "03" for p in u.parts))
+        return assembler.job(unit, False, False)
+    finally:
+        builder.close()
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> tuple[list[str], list[bytes]]:
+    """Text (pdftotext -layout: positions to the character) and pixels of each page."""
+    import pypdfium2 as pdfium
+
+    path = tmp_path / "unit.pdf"
+    path.write_bytes(pdf)
+    document = pdfium.PdfDocument(str(path))
+    try:
+        pixels = [document[i].render(scale=0.75).to_pil().tobytes() for i in range(len(document))]
+    finally:
+        document.close()
+    return pages_text(path)[:len(pixels)], pixels
+
+
+def test_chunked_layout_is_the_whole_layout(tmp_path, monkeypatch) -> None:
+    """600 rows in chunks of 150 (four documents, each last page dropped and its rows carried): the
+    same pages, text and pixels, as one layout, and the same anchors, running heads and shifts."""
+    from toolkit import long_tables, parts
+
+    chunky_publication(tmp_path / "content", 600, wide_row=560)
+    job = table_job(tmp_path / "content", tmp_path / "out")
+    monkeypatch.setattr(long_tables, "ROWS_PER_CHUNK", 10 ** 9)
+    whole = parts._lay_out(job)
+    calls = []
+    monkeypatch.setattr(long_tables, "ROWS_PER_CHUNK", 150)
+    original = long_tables.chunk_html
+    monkeypatch.setattr(long_tables, "chunk_html", lambda *a: calls.append(a[2:4]) or original(*a))
+    chunked = parts._lay_out(job)
+    assert len({first for first, _ in calls}) >= 4, f"not laid out in chunks: {calls}"
+    assert chunked.pages == whole.pages >= 6
+    (whole_text, whole_pixels), (chunked_text, chunked_pixels) = (pdf_pages(laid.pdf, tmp_path)
+                                                                  for laid in (whole, chunked))
+    for index, (a, b) in enumerate(zip(whole_text, chunked_text)):
+        assert a == b, f"page {index + 1} differs:\n{a}\n---- chunked:\n{b}"
+    assert WIDE.split("-")[0] in "".join(chunked_text)
+    assert [i for i, (a, b) in enumerate(zip(whole_pixels, chunked_pixels)) if a != b] == []
+    assert (chunked.anchors, chunked.bookmarks, chunked.blank, chunked.margins, chunked.mirror) == \
+        (whole.anchors, whole.bookmarks, whole.blank, whole.margins, whole.mirror)
+
+
+def test_tables_not_chunked() -> None:
+    """Cells spanning columns and footnotes in rows keep a table whole (see toolkit/long_tables.py)."""
+    from toolkit.long_tables import find_long_table
+
+    def html(row: str) -> str:
+        return f"<html><body><section><table><thead><tr><th>a</th></tr></thead><tbody>{row * 50}</tbody></table>"
+
+    assert find_long_table(html("<tr><td>x</td><td>y</td></tr>"), 20) is not None
+    assert find_long_table(html("<tr><td>x</td><td>y</td></tr>"), 60) is None  # not long
+    assert find_long_table(html('<tr><td colspan="2">x</td></tr>'), 20) is None
+    assert find_long_table(html('<tr><td>x<span class="note">n</span></td></tr>'), 20) is None
+
+
+def test_what_a_chunk_leaves_behind_does_not_grow(tmp_path, monkeypatch) -> None:
+    """1 500 rows in ten chunks: the objects alive once a chunk is written are as many after the ninth
+    as after the second (the peak of the 10 000 and 30 000-row builds: bench/long_table.py)."""
+    from toolkit import long_tables, parts
+
+    write_publication(tmp_path / "content", 1500)
+    job = table_job(tmp_path / "content", tmp_path / "out")
+    monkeypatch.setattr(long_tables, "ROWS_PER_CHUNK", 150)
+    alive = []
+    add = long_tables._Pages.add
+
+    def add_then_count(self, data: bytes) -> None:
+        add(self, data)
+        gc.collect()
+        alive.append(len(gc.get_objects()))
+
+    monkeypatch.setattr(long_tables._Pages, "add", add_then_count)
+    laid = parts._lay_out(job)
+    assert len(alive) >= 9 and laid.pages >= 15, (len(alive), laid.pages)
+    assert alive[-2] - alive[1] < 2000, f"objects alive after each chunk: {alive}"
