@@ -78,18 +78,26 @@ def test_shared_and_overseas_officers(report) -> None:
 
 
 def test_an_edition_keeps_the_national_ids_so_shared_parts_are_not_laid_out_again(report) -> None:
+    """Editions share what they do not change: the pages before the insert with the national file, and
+    the national chapters (one unit after the insert under `openers: flow`) between editions."""
     from toolkit.build import Builder
     from toolkit.theme import load_theme
 
     builder = Builder(parts=True)
     theme = load_theme("agence")
     national = builder.assembler(report, theme, "print")
-    regional = builder.assembler(apply_edition(report, "occitanie"), theme, "print")
-    same = [unit.first.id for unit in national.units
-            if national.job(unit, False, False).key == regional.job(
-                next(u for u in regional.units if u.first.id == unit.first.id), False, False).key]
-    assert "21-logement-habitat" in same and "16-transition-ecologique" in same
-    assert "00-couverture" not in same and "01-sommaire" not in same
+    editions = [builder.assembler(apply_edition(report, name), theme, "print") for name in ("occitanie", "bretagne")]
+
+    def keys(assembler):
+        return {part.id: assembler.job(unit, False, False).key for unit in assembler.units for part in unit.parts}
+
+    national_keys, (one, two) = keys(national), (keys(edition) for edition in editions)
+    shared_with_national = [part for part, key in national_keys.items() if one.get(part) == key]
+    assert "02-edito" in shared_with_national and "03-interview" in shared_with_national
+    assert "00-couverture" not in shared_with_national and "01-sommaire" not in shared_with_national
+    shared_by_editions = [part for part, key in one.items() if two.get(part) == key]
+    assert "21-logement-habitat" in shared_by_editions and "16-transition-ecologique" in shared_by_editions
+    assert "00-couverture" not in shared_by_editions
 
 
 # ---------------------------------------------------------------- batch, on a small publication
