@@ -189,12 +189,16 @@ def test_editing_one_chapter_changes_only_that_units_html(tmp_path: Path) -> Non
     builder = Builder(content=tmp_path)
     theme = load_theme("agence")
     before = builder.assembler(builder.load("rapport-annuel-2023")[0], theme, "print")
-    keys_before = {u.first.id: before.job(u, False, False).key for u in before.units if u.layout != "contents"}
+    keys_before = {tuple(p.id for p in u.parts): before.job(u, False, False).key for u in before.units
+                   if u.layout != "contents"}
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("Sisteron va inaugurer",
                                                                    "Sisteron inaugurera"), encoding="utf-8")
     after = builder.assembler(builder.load("rapport-annuel-2023")[0], theme, "print")
-    keys_after = {u.first.id: after.job(u, False, False).key for u in after.units if u.layout != "contents"}
-    assert [k for k in keys_before if keys_before[k] != keys_after[k]] == ["21-logement-habitat"]
+    keys_after = {tuple(p.id for p in u.parts): after.job(u, False, False).key for u in after.units
+                  if u.layout != "contents"}
+    changed = [k for k in keys_before if keys_before[k] != keys_after[k]]
+    # One unit: under `openers: flow` the chapter is laid out with the chapters around it.
+    assert len(changed) == 1 and "21-logement-habitat" in changed[0], changed
 
 
 # ---------------------------------------------------------------- parts vs one pass
