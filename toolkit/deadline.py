@@ -29,8 +29,10 @@ from typing import Any, Iterator
 ENV = "TOOLKIT_TIME_LIMIT"
 DEFAULT_SECONDS = 3600.0
 # Once the time is up, the signal comes back this often: code that catches every exception (WeasyPrint
-# does, around images and fonts) cannot swallow the limit for good.
-REPEAT_SECONDS = 2.0
+# does, around images and fonts), or a finalizer the signal lands in (Python ignores what a __del__
+# raises), cannot swallow the limit for good. Soon: a layout swallowing the first one may end before a
+# slow repeat, and then run past its limit unreported.
+REPEAT_SECONDS = 0.25
 
 
 class TimeLimit(Exception):
