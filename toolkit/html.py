@@ -24,7 +24,7 @@ from .errors import ContentError, Problem
 from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
 from .endmatter import photo_credits
-from .pagination import flowing_chapters, in_flow, lead_block, opens_on_recto
+from .pagination import flowing_chapters, lead_block, opens_on_recto
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .sandbox import MAX_TEMPLATE_VALUE, TemplateSandbox, TemplateTooLarge, bounded_range, counted_work  # noqa: F401
@@ -110,7 +110,6 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     env.globals["same_heading"] = same_heading  # a kicker repeating its heading is not printed
     env.globals["lead_block"] = lead_block  # pagination: what a chapter pulls onto the verso before it
     env.globals["opens_on_recto"] = opens_on_recto
-    env.globals["in_flow"] = in_flow  # `openers: flow`: the chapter opens where the text before it ends
     env.globals["photo_credits"] = photo_credits  # the colophon credits the photos printed
     env.bound_filters()
     return env

@@ -40,12 +40,6 @@ def opens_on_recto(part: Any, theme: Any) -> bool:
     return openers(theme) == "recto" and lead_block(part) is not None
 
 
-def in_flow(part: Any, theme: Any) -> bool:
-    """A chapter the theme lets open where the text before it ends (`openers: flow`); whether it does
-    depends on the part before it too (`flowing_chapters`)."""
-    return part.meta.layout == "chapter" and openers(theme) == "flow"
-
-
 def flowing_chapters(parts: list[Any], theme: Any) -> set[int]:
     """id() of the chapters that open where the part before them ends, in the publication's order:
     the parts build lays each out with the part before it (toolkit/parts.py split_units), the
