@@ -216,7 +216,7 @@ def renderer_failures() -> Iterator[None]:
     on every block and part), else the box where the page being made resumes."""
     try:
         yield
-    except RefusedResource:
+    except (RefusedResource, RendererFailure):  # already located (a nested layout: a chunk of a long table)
         raise
     except TimeLimit as error:
         where = _failing_source(error) or _styled_source(error)

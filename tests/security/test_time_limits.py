@@ -188,3 +188,15 @@ def test_no_limit_reaches_a_thread_after_its_work() -> None:
             pass
         return seen + ["undisturbed"]
     assert in_thread(work) == ["took more than 0.2 s", "undisturbed"]
+
+
+def test_a_located_failure_of_a_nested_layout_passes_the_outer_boundary_unchanged() -> None:
+    """A long table's chunk is laid out inside the unit's own boundary: its located time limit must
+    not come out as a "renderer defect" wrapping it (seen in CI when the chunk's limit fell first)."""
+    from toolkit.render import LayoutTimeLimit, renderer_failures
+
+    with pytest.raises(LayoutTimeLimit) as raised:
+        with renderer_failures():
+            with renderer_failures():
+                raise LayoutTimeLimit("sections/03.md:9", "4.0")
+    assert type(raised.value) is LayoutTimeLimit and raised.value.where == "sections/03.md:9"
