@@ -330,7 +330,7 @@ def build_html(publication: Publication, theme: Theme, variant: str,
         "lead_chapters": set(),  # chapters whose case study faces the opener (decided by the build)
         # `openers: flow`: the chapters that open where the part before them ends (not after a cover,
         # the contents or an edition's insert)
-        "in_flow": lambda part, *_: id(part) in flowing,
+        "in_flow": lambda part: id(part) in flowing,
         "page_numbers": None,    # anchor → folio, when the contents is rendered apart from its targets
         "document_date": document_date(publication),
         "logo": publication_logo(publication, theme, variant),  # identity: logo:, or None

@@ -58,7 +58,7 @@ def follows_on(part: Any, previous: Any = None, flow: bool = False) -> bool:
     # An edition's regional insert may follow the text before it, but what follows the insert starts a
     # page: the national chapters are then one same unit in every edition (laid out once for a batch).
     return (flow and part.meta.layout == "chapter" and previous is not None
-            and previous.meta.layout in FLOWS_AFTER and getattr(previous, "origin", None) != "edition")
+            and previous.meta.layout in FLOWS_AFTER and previous.origin != "edition")
 
 
 # ---------------------------------------------------------------- copyfitting chapter ends

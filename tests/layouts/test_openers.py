@@ -87,9 +87,8 @@ def openers(tmp_path_factory):
                       if size >= 11.5 and normalise(text) and normalise(label).startswith(normalise(text))]
             assert starts, f"title {label!r} not found on its page {page_number}"
             first_line = max(starts, key=lambda found: found[0])[1]
-            hits = [first_line]
-            fills = [d["rect"] for d in page.get_drawings() if d.get("fill")
-                     and d["rect"].contains(pymupdf.Point((hits[0].x0 + hits[0].x1) / 2, (hits[0].y0 + hits[0].y1) / 2))]
+            centre = pymupdf.Point((first_line.x0 + first_line.x1) / 2, (first_line.y0 + first_line.y1) / 2)
+            fills = [d["rect"] for d in page.get_drawings() if d.get("fill") and d["rect"].contains(centre)]
             band = max(fills, key=lambda rect: rect.width * rect.height)
             title = [pymupdf.Rect(bbox) for bbox, size, _ in lines
                      if size >= 11.5 and band.y0 <= bbox[1] < band.y1]
