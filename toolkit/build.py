@@ -170,14 +170,15 @@ class Builder:
         identity = _identifier(publication.name, variant, without_cache_folder(html_doc.html))
         finisher = link_descriptions if variant == "screen" else None
         pdf = self.renderer.write_pdf(document, variant, identifier=identity, finisher=finisher)
-        check_headings(html_doc.headings, [sorted(page.anchors) for page in document.pages])
+        check_headings(html_doc.headings, [sorted(page.anchors) for page in document.pages],
+                       starts=len(split_units(publication, openers(theme))))
         return pdf, len(document.pages), identity
 
     def render_in_parts(self, publication: Publication, theme: Theme, variant: str) -> tuple[bytes, int, bytes]:
         """Units laid out apart (in parallel, from the cache when unchanged), then assembled."""
         assembler = self.assembler(publication, theme, variant)
         pdf, page_anchors = assembler.run()
-        check_headings(assign_anchors(publication)[1], page_anchors)
+        check_headings(assign_anchors(publication)[1], page_anchors, starts=len(assembler.units))
         self.last_assembly = assembler.stats
         self.last_leads = set(assembler.leads)
         self.last_copyfit = tight_css([f"part-{part}" for part in assembler.tight]) if assembler.tight else ""
@@ -335,9 +336,10 @@ class RenderError(Exception):
     """The PDF is not what the content asked for (pages dropped by the renderer): nothing is written."""
 
 
-def check_headings(headings: dict[str, str], page_anchors: list[list[str]]) -> None:
+def check_headings(headings: dict[str, str], page_anchors: list[list[str]], starts: int = 1) -> None:
     """WeasyPrint has dropped pages upstream: every heading must be on a page, or the build fails loudly.
-    The page count must also be plausible: at least one page per part that starts a page."""
+    The page count must also be plausible: at least one page per unit (`starts`: the parts that start a
+    page, each with the parts that follow it on its pages)."""
     placed = {anchor for anchors in page_anchors for anchor in anchors}
     missing = [title for anchor, title in headings.items() if anchor not in placed]
     if missing:
@@ -345,4 +347,7 @@ def check_headings(headings: dict[str, str], page_anchors: list[list[str]]) -> N
                           f"content?): {', '.join(missing[:5])}; the previous PDF is kept")
     if not page_anchors:
         raise RenderError("the renderer produced no page; the previous PDF is kept")
+    if len(page_anchors) < starts:
+        raise RenderError(f"the renderer produced {len(page_anchors)} page(s) for {starts} parts that each start "
+                          f"a page (WeasyPrint dropped pages?); the previous PDF is kept")
 

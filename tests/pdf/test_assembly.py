@@ -424,3 +424,21 @@ def test_a_unit_on_a_left_hand_page_is_its_right_hand_layout_shifted(content, pa
     assert "contents" in shifted and "page" in shifted, shifted  # the contents lands on page 2
     laid_for_the_left = [form for form in assembler.forms if form[0] is not None and form[2] and not form[1]]
     assert laid_for_the_left == []
+
+
+def test_a_renderer_dropping_pages_fails_the_build(content) -> None:
+    """Every heading on a page is not enough: a unit starts a page, so fewer pages than units means the
+    renderer lost some (the previous PDF is kept, the message says so)."""
+    from toolkit.build import Builder, RenderError, check_headings
+    from toolkit.html import assign_anchors
+    from toolkit.pagination import openers
+    from toolkit.parts import split_units
+
+    builder = Builder(content=content, out=content.parent / "out-dropped")
+    publication, theme, _ = builder.load(NAME)
+    units = split_units(publication, openers(theme))
+    headings = assign_anchors(publication)[1]
+    one_page_for_all = [sorted(headings)]
+    with pytest.raises(RenderError, match=rf"1 page\(s\) for {len(units)} parts that each start a page"):
+        check_headings(headings, one_page_for_all, starts=len(units))
+    check_headings(headings, one_page_for_all + [[]] * (len(units) - 1), starts=len(units))
