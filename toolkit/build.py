@@ -24,7 +24,7 @@ from .pdf import PageRoles, postprocess, write_atomic
 from .tags import finish_tags, link_descriptions
 from .render import Renderer, RendererFailure, WeasyWarnings
 from .resources import plain_name_problem
-from .refused import locate_refused, refused_urls
+from .refused import forget_printed, locate_refused, refused_urls
 from .theme import Theme, load_theme
 from .validate import MISSING_PHOTO, load_publication
 
@@ -122,6 +122,7 @@ class Builder:
         cache_warnings = CacheWarnings()
         cache_log.addHandler(cache_warnings)
         refused_before = len(self.renderer.refused)
+        forget_printed()
         try:
             render = self.render_in_parts if in_parts else self.render_whole
             pdf, pages, identity = render(publication, theme, variant)

@@ -25,6 +25,7 @@ from .models import Article, CaseStudy, Part, Publication
 from .notes import number_notes
 from .endmatter import photo_credits
 from .pagination import flowing_chapters, lead_block, opens_on_recto
+from .refused import note_printed
 from .paths import IMAGE_CACHE
 from .resources import print_ready_image, short
 from .sandbox import MAX_TEMPLATE_VALUE, TemplateSandbox, TemplateTooLarge, bounded_range, counted_work  # noqa: F401
@@ -93,7 +94,7 @@ def _environment(folders: tuple[Path, ...], theme_folders: tuple[Path, ...], lis
     by_name = {f"!{folder.parent.name}": FileSystemLoader(folder) for folder in theme_folders}
     loader = ChoiceLoader([FileSystemLoader([str(p) for p in folders]), PrefixLoader(by_name, delimiter="/")])
     env = TemplateSandbox(loader=loader, autoescape=True, undefined=StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True)
+                          trim_blocks=True, lstrip_blocks=True, finalize=note_printed)
     del env.globals["lipsum"]  # filler text: a page never carries invented words
     env.globals["range"] = bounded_range
     env.filters["md"] = lambda text, notes=None: Markup(markdown.to_html(text, notes=notes)) if text else ""

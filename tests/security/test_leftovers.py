@@ -68,3 +68,25 @@ def test_a_refused_resource_is_located_in_its_template_and_strict_stops_before_w
     assert outcome.error is not None
     assert any(m.startswith("mine/document.html:4: error: resource '../../outside/secret.png'") for m in outcome.messages())
     assert not list((tmp_path / "strict-out").rglob("*.pdf"))
+
+
+def test_a_refused_url_built_from_values_is_located_where_the_value_is_printed(tmp_path, monkeypatch) -> None:
+    """`src="{{ base }}/x.png"` is not in the template's text: the warning names the line printing the value."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_hostile_content import FRONT, META, build, publication
+
+    root = publication(tmp_path, FRONT + "Texte.\n", meta=META + "layouts: mine\n", files={
+        "mine/document.html": "<html><head>\n{% set base = 'http://127.0.0.1:9' %}\n</head><body>\n"
+                              "<p>{{ 'texte : sans URL' }}</p>\n"
+                              "<img src=\"{{ base }}/x.png\">\n"
+                              "{% for part in parts %}{% include 'parts/' ~ part.meta.layout ~ '.html' %}{% endfor %}"
+                              "</body></html>\n"})
+    outcome = build(root, monkeypatch)
+    located = [m for m in outcome.messages() if ": warning: resource " in m]
+    assert located == [
+        "mine/document.html:5: warning: resource 'http://127.0.0.1:9/x.png' refused (built from the value "
+        "'http://127.0.0.1:9' printed here): the renderer reads only regular files of the publication, its theme "
+        "and fonts/ (at most 64 MB; data: URLs up to 256 KB), nothing from the network"]
